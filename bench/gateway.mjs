@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+// Throughput and latency of the gateway check (`ANY /api/v2/authz/<path>`) of the built server
+// on PostgreSQL + Redis, next to a bare node:http hello server measured by the same client:
+//   (a) bare hello, (b) session cookie, (c) API key (HMAC, a fresh nonce per request),
+//   (d) a denied request (member cookie on an admin path → 401 authz.invalid_permission).
+// Needs PostgreSQL (postgres://postgres@127.0.0.1:5432) and Redis (redis://127.0.0.1:6379).
+//   npm run build && node bench/gateway.mjs [--seconds 20] [--connections 64]
+// Targets (issue): cookie and API-key throughput ≥ 40 % of hello, p99 ≤ 10 ms at 64
+// connections, no errors.
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { freePort } from './net.mjs';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const { Encryptor } = await import(new URL('../dist/lib/aead.js', import.meta.url).href);
+const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' } } });
+const SECONDS = Number(opt.seconds);
+const CONNECTIONS = Number(opt.connections);
+const UA = 'Mozilla/5.0 (gateway bench)';
+const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const API_KEYS = 50;
+const TARGET = { ratio: 0.4, p99: 10 };
+
+
+async function adminSql(sql) {
+  const c = new pg.Client({ connectionString: PG_ADMIN });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+async function waitFor(url, child, what) {
+  for (let i = 0; i < 400; i++) {
+    try { if ((await fetch(url)).ok) return; } catch { /* starting */ }
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+const rssMiB = (pid) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+const stopChild = (child) => new Promise((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) return resolve();
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  child.once('exit', () => { clearTimeout(t); resolve(); });
+  child.kill('SIGTERM');
+});
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+const name = `warden_bench_${randomBytes(4).toString('hex')}`;
+const PREFIX = `warden-bench-gw:${name}:`;
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-gw-'));
+const cleanups = [];
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const f of cleanups.reverse()) { try { await f(); } catch (err) { console.error('cleanup:', err.message); } }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
+
+try {
+  // --- the bare hello server, in a child process of its own
+  const helloPort = await freePort();
+  const hello = spawn(process.execPath, ['-e', "require('node:http').createServer((q, s) => s.end('hello')).listen(Number(process.env.PORT), '127.0.0.1')"],
+    { env: { ...process.env, PORT: String(helloPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  cleanups.push(() => stopChild(hello));
+  const helloUrl = `http://127.0.0.1:${helloPort}/`;
+  await waitFor(helloUrl, hello, 'hello server');
+
+  // --- Warden on a throwaway PostgreSQL database and a unique Redis prefix
+  await adminSql(`CREATE DATABASE ${name}`);
+  cleanups.push(() => adminSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const dbUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const port = await freePort();
+  const env = {
+    ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX: PREFIX, ENCRYPTION_KEY,
+    // one client IP sends everything: lift the per-IP limits for the bench
+    RATE_LIMIT_LOGIN_IP: '100000000/60', RATE_LIMIT_SIGNUP_IP: '100000000/60',
+  };
+  delete env.JWT_PRIVATE_KEY; // generated in DATA_DIR
+  const warden = spawn(process.execPath, ['dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  cleanups.push(() => stopChild(warden));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/v2/auth/identity/ping`, warden, 'warden');
+
+  // --- a member session: sign-up opens one (pending users pass the gateway)
+  const email = `gwbench${Date.now()}@example.com`;
+  const signup = await fetch(`${base}/api/v2/auth/identity/users`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': UA }, body: JSON.stringify({ email, password: 'Tecohvi0-Xq' }),
+  });
+  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
+  const { uid } = await signup.json();
+  const cookie = signup.headers.getSetCookie().find((c) => c.startsWith('_barong_session='))?.split(';')[0];
+  if (!cookie) throw new Error('sign-up set no session cookie');
+
+  // --- API keys: 2FA on for the user, API_KEYS HS256 keys with sealed secrets
+  const encryptor = new Encryptor(Buffer.from(ENCRYPTION_KEY, 'hex'));
+  const keys = [];
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  try {
+    const { rows: [user] } = await db.query('UPDATE users SET otp = true WHERE uid = $1 RETURNING id', [uid]);
+    for (let i = 0; i < API_KEYS; i++) {
+      const kid = randomBytes(8).toString('hex');
+      const secret = randomBytes(16).toString('hex');
+      await db.query(
+        "INSERT INTO apikeys (key_holder_account_id, key_holder_account_type, kid, algorithm, scope, secret_encrypted, state) VALUES ($1, 'User', $2, 'HS256', '[]', $3, 'active')",
+        [user.id, kid, encryptor.encrypt(secret)]);
+      keys.push({ kid, secret, last: 0 });
+    }
+  } finally {
+    await db.end();
+  }
+  // the user snapshot may have been cached with otp = false: announce the change like a write would
+  const redis = new Redis(REDIS_URL);
+  await redis.publish(`${PREFIX}user-changed`, uid);
+  redis.disconnect();
+
+  /*
+   * Nonce scheme. A nonce is accepted once per (kid, nonce) (remembered ~11 s) and must be
+   * within ±5000 ms of the server's clock, which reads it as milliseconds. Requests rotate over
+   * the API_KEYS keys, and each key's nonce is strictly increasing:
+   *     nonce = max(Date.now(), previous nonce of this key + 1)
+   * so no (kid, nonce) pair ever repeats, and a nonce only runs ahead of the clock when one key
+   * gets more than one request per millisecond, i.e. above API_KEYS × 1000 req/s in total
+   * (the largest lead is reported below). A wrapping offset such as
+   * `Date.now() + (counter % 4000)` is not safe: right after the wrap, small offsets added to
+   * a later clock can land on values a key already used within the replay window.
+   */
+  let turn = 0;
+  let maxLead = 0;
+  const signedHeaders = () => {
+    const k = keys[turn++ % keys.length];
+    const now = Date.now();
+    k.last = Math.max(now, k.last + 1);
+    if (k.last - now > maxLead) maxLead = k.last - now;
+    const nonce = String(k.last);
+    return {
+      'user-agent': UA,
+      'x-auth-apikey': k.kid, 'x-auth-nonce': nonce,
+      'x-auth-signature': createHmac('sha256', k.secret).update(nonce + k.kid).digest('hex'),
+    };
+  };
+
+  const cases = [
+    { case: '(a) bare hello', url: helloUrl, expect: 200, headers: {} },
+    // control: the API-key request builder (HMAC + a rebuilt request per request) against the
+    // hello server, to tell the client's own cost from Warden's in (c); not a target
+    { case: "(a') hello, API-key client", url: helloUrl, expect: 200, apiKey: true, control: true },
+    { case: '(b) cookie', url: `${base}/api/v2/authz/api/v2/auth/resource/users/me`, expect: 200, headers: { cookie, 'user-agent': UA } },
+    { case: '(c) API key', url: `${base}/api/v2/authz/api/v2/auth/resource/users/me`, expect: 200, apiKey: true },
+    { case: '(d) denied (cookie, admin path)', url: `${base}/api/v2/authz/api/v2/auth/admin/users`, expect: 401, headers: { cookie, 'user-agent': UA } },
+  ];
+
+  // one request of each before measuring: wrong statuses here would make the numbers meaningless
+  for (const c of cases) {
+    const res = await fetch(c.url, { headers: c.apiKey ? signedHeaders() : c.headers });
+    const body = await res.text();
+    if (res.status !== c.expect) throw new Error(`${c.case}: expected ${c.expect}, got ${res.status} ${body}`);
+    if (c.expect === 200 && c.url !== helloUrl && !res.headers.get('authorization')?.startsWith('Bearer ')) throw new Error(`${c.case}: no JWT`);
+    if (c.expect === 401 && !body.includes('authz.invalid_permission')) throw new Error(`${c.case}: unexpected denial ${body}`);
+  }
+
+  console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
+  const rssStart = rssMiB(warden.pid);
+  const rows = [];
+  let helloRps = NaN;
+  for (const c of cases) {
+    const rssBefore = c.url === helloUrl ? NaN : rssMiB(warden.pid);
+    const r = await cannon(c.apiKey
+      ? { url: c.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, headers: signedHeaders() }) }] }
+      : { url: c.url, headers: c.headers });
+    const rssAfter = c.url === helloUrl ? NaN : rssMiB(warden.pid);
+    const rps = r.requests.average;
+    if (c.url === helloUrl && !c.control) helloRps = rps;
+    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`).join(' ');
+    const unexpected = r.errors + r.timeouts + (c.expect === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[c.expect]?.count ?? 0));
+    rows.push({
+      case: c.case,
+      'req/s': Math.round(rps),
+      'p50 ms': r.latency.p50,
+      'p99 ms': r.latency.p99,
+      errors: r.errors + r.timeouts,
+      'non-2xx': r.non2xx,
+      'status codes': codes,
+      'vs hello': `${((rps / helloRps) * 100).toFixed(0)} %`,
+      'RSS MiB before→after': c.url === helloUrl ? '-' : `${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)}`,
+      'as expected': unexpected === 0 ? 'yes' : `NO (${unexpected} unexpected)`,
+    });
+  }
+  console.table(rows);
+  {
+    // every denial of (d) is also written as an admin activity, off the request path
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    try {
+      const { rows: [{ n }] } = await c.query("SELECT count(*)::int AS n FROM activities WHERE category = 'admin' AND result = 'denied'");
+      console.log(`admin activities recorded for denials: ${n} (denied requests answered: ${rows.find((r) => r.case.startsWith('(d)'))['non-2xx']})`);
+    } finally { await c.end(); }
+  }
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(`Warden RSS: ${rssStart.toFixed(0)} MiB before the first gateway case, ${rssMiB(warden.pid).toFixed(0)} MiB 3 s after the last; largest API-key nonce lead over the clock: ${maxLead} ms`);
+
+  const verdict = [];
+  for (const row of rows.filter((r) => r.case.startsWith('(b)') || r.case.startsWith('(c)'))) {
+    const ratio = row['req/s'] / helloRps;
+    verdict.push({
+      case: row.case,
+      [`throughput ≥ ${TARGET.ratio * 100} % of hello`]: `${ratio >= TARGET.ratio ? 'met' : 'MISSED'} (${(ratio * 100).toFixed(0)} %)`,
+      [`p99 ≤ ${TARGET.p99} ms`]: `${row['p99 ms'] <= TARGET.p99 ? 'met' : 'MISSED'} (${row['p99 ms']} ms)`,
+      'no errors': row['as expected'] === 'yes' && row.errors === 0 ? 'met' : 'MISSED',
+    });
+  }
+  console.log(`targets (issue): cookie and API-key throughput ≥ ${TARGET.ratio * 100} % of hello, p99 ≤ ${TARGET.p99} ms at ${CONNECTIONS} connections, no errors`);
+  console.table(verdict);
+} finally {
+  await cleanup();
+}

@@ -1,0 +1,83 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Container } from './container.js';
+import { jwksDocument } from './domain/authz/jwks.js';
+import { barongErrorHandler, installNotFound } from './http/barong/error-handler.js';
+import { identityRoutes } from './http/barong/identity/routes.js';
+import { publicRoutes } from './http/barong/public/routes.js';
+import { resourceUserRoutes } from './http/barong/resource/users.js';
+import { opsRoutes } from './http/ops.js';
+import { gatewayRoutes } from './http/gateway/routes.js';
+
+/** Paths whose values must never reach a log line. */
+export const REDACTED = [
+  'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'req.headers["x-auth-signature"]',
+  'res.headers["set-cookie"]',
+];
+
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return { level, redact: { paths: REDACTED, censor: '[redacted]' } };
+}
+
+/** Builds the HTTP application on a container; does not listen (tests use inject). */
+export async function buildApp(c: Container, opts: { logger?: FastifyServerOptions['logger'] | boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(c.config.LOG_LEVEL),
+    // Fastify accepts a hop count too (proxy-addr); its types only list the other forms.
+    trustProxy: c.config.trustProxy as boolean | string | string[],
+    bodyLimit: 1024 * 1024,
+    // Fastify's own request lines carry the full URL, and query strings may hold tokens: we log
+    // method, route pattern, status and time ourselves (onResponse below).
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  // Barong params are validated by http/barong/params.ts (Barong's keys); route schemas only document.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // Barong clients send DELETE/POST with a JSON content type and no body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, {});
+    try { done(null, JSON.parse(text)); } catch { const e = new Error('invalid JSON body') as Error & { statusCode: number }; e.statusCode = 400; done(e, undefined); }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(cors, {
+    origin: c.config.corsOrigins === '*' ? true : [...c.config.corsOrigins],
+    credentials: c.config.corsOrigins !== '*',
+    methods: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD'],
+    maxAge: 3600,
+  });
+  const prefix = c.config.API_PREFIX;
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Warden', version: '0.1.0', description: 'Barong v2 compatible identity API' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: c.config.SESSION_COOKIE_NAME },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler(barongErrorHandler);
+  installNotFound(app);
+  await app.register(opsRoutes, { c });
+  const jwks = jwksDocument(c.keys);
+  app.get('/.well-known/jwks.json', { schema: { tags: ['gateway'], summary: 'Public keys that verify the gateway JWTs (current key first, then previous ones)' } },
+    async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));
+  await app.register(identityRoutes, { prefix: `${prefix}/identity`, c });
+  await app.register(publicRoutes, { prefix: `${prefix}/public`, c });
+  await app.register(resourceUserRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
+  app.get(`${prefix}/resource/swagger_doc`, { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

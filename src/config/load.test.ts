@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from './load.js';
+
+test('defaults give a working embedded configuration', () => {
+  const c = loadConfig({});
+  assert.equal(c.PORT, 3000);
+  assert.equal(c.HOST, '127.0.0.1');
+  assert.equal(c.API_PREFIX, '/api/v2/auth');
+  assert.equal(c.AUTHZ_PREFIX, '/api/v2/authz');
+  assert.equal(c.SESSION_EXPIRE_TIME, 1800);
+  assert.equal(c.JWT_EXPIRE_TIME, 3600);
+  assert.equal(c.APIKEY_NONCE_LIFETIME, 5000);
+  assert.equal(c.CSRF_PROTECTION, true);
+  assert.equal(c.FIRST_REGISTRATION_SUPERADMIN, false);
+  assert.equal(c.corsOrigins, '*');
+  assert.equal(c.DATABASE_URL, undefined);
+  assert.deepEqual([...c.captchaProtected], ['user_create', 'session_create', 'password_reset', 'email_confirmation']);
+  assert.equal(c.rates.loginIp.count, 30);
+});
+
+test('every bad variable is reported in one error', () => {
+  try {
+    loadConfig({ PORT: 'abc', CSRF_PROTECTION: 'yes', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ADMIN_EMAIL: 'a@b.c', CORS_ORIGINS: 'nohost' });
+    assert.fail('expected ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const names = e.problems.map((p) => p.split(':')[0]);
+    for (const n of ['PORT', 'CSRF_PROTECTION', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_EMAIL, ADMIN_PASSWORD', 'CORS_ORIGINS']) {
+      assert.ok(names.includes(n), `missing ${n} in ${names.join('|')}`);
+    }
+  }
+});
+
+test('empty CAPTCHA_PROTECTED_ENDPOINTS protects nothing; prefixes lose trailing slashes', () => {
+  const c = loadConfig({ CAPTCHA_PROTECTED_ENDPOINTS: '', API_PREFIX: '/api/v2/', CORS_ORIGINS: 'https://a.example,http://b.example:8080' });
+  assert.equal(c.captchaProtected.size, 0);
+  assert.equal(c.API_PREFIX, '/api/v2');
+  assert.deepEqual(c.corsOrigins, ['https://a.example', 'http://b.example:8080']);
+});

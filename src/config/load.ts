@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { EnvSchema, type Env } from './schema.js';
+import { rubyRegexpToJs } from '../lib/password/policy.js';
+
+export interface RateRule { readonly count: number; readonly seconds: number }
+
+export interface Config extends Env {
+  readonly dataDir: string;
+  readonly corsOrigins: '*' | readonly string[];
+  readonly captchaProtected: ReadonlySet<string>;
+  readonly appDomain: string;
+  readonly trustProxy: boolean | number | string[];
+  readonly rates: Readonly<Record<'loginIp' | 'loginAccount' | 'resetIp' | 'resetAccount' | 'signupIp', RateRule>>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const BOOL_WORDS: Record<string, boolean> = { true: true, false: false };
+
+/** Reads the environment once, validates every variable and reports all problems together. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const keys = Object.keys(EnvSchema.properties) as (keyof Env)[];
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of keys) {
+    const value = source[key];
+    if (value === undefined || value === '') continue; // empty means "use the default"
+    const prop = EnvSchema.properties[key] as { type?: string };
+    if (prop.type === 'boolean') {
+      if (!(value.toLowerCase() in BOOL_WORDS)) problems.push(`${key}: must be true or false (got "${value}")`);
+      else raw[key] = BOOL_WORDS[value.toLowerCase()];
+    } else if (prop.type === 'integer' || prop.type === 'number') {
+      const re = prop.type === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
+      if (!re.test(value.trim())) problems.push(`${key}: must be a ${prop.type} (got "${value}")`);
+      else raw[key] = Number(value);
+    } else raw[key] = value;
+  }
+  const withDefaults = Value.Default(EnvSchema, raw) as Record<string, unknown>;
+  for (const err of Value.Errors(EnvSchema, withDefaults)) {
+    const name = err.path.replace(/^\//, '');
+    if (problems.some((p) => p.startsWith(`${name}:`))) continue;
+    problems.push(`${name}: ${err.message} (got ${JSON.stringify(err.value)})`);
+  }
+  const env = withDefaults as Env;
+  const rates = parseRates(env, problems);
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither');
+  }
+  if (env.CAPTCHA_PROVIDER !== 'none' && !env.CAPTCHA_SECRET) {
+    problems.push(`CAPTCHA_SECRET: required when CAPTCHA_PROVIDER=${env.CAPTCHA_PROVIDER}`);
+  }
+  const corsOrigins = parseCors(env.CORS_ORIGINS ?? '*', problems);
+  if (env.PASSWORD_REGEXP !== undefined) {
+    try { rubyRegexpToJs(env.PASSWORD_REGEXP); } catch (e) { problems.push(`PASSWORD_REGEXP: ${(e as Error).message}`); }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const protectedList = (source.CAPTCHA_PROTECTED_ENDPOINTS ?? env.CAPTCHA_PROTECTED_ENDPOINTS)
+    .split(',').map((s) => s.trim()).filter(Boolean);
+  return Object.freeze({
+    ...env,
+    API_PREFIX: env.API_PREFIX.replace(/\/+$/, ''),
+    AUTHZ_PREFIX: env.AUTHZ_PREFIX.replace(/\/+$/, ''),
+    dataDir: path.resolve(env.DATA_DIR),
+    corsOrigins,
+    captchaProtected: new Set(protectedList),
+    appDomain: new URL(env.APP_URL).host,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    rates,
+  });
+}
+
+function parseRates(env: Env, problems: string[]): Config['rates'] {
+  const one = (name: keyof Env): RateRule => {
+    const [count, seconds] = String(env[name]).split('/').map(Number);
+    if (!(count > 0 && seconds > 0)) problems.push(`${name}: must be "count/seconds" with both above 0`);
+    return { count, seconds };
+  };
+  return {
+    loginIp: one('RATE_LIMIT_LOGIN_IP'), loginAccount: one('RATE_LIMIT_LOGIN_ACCOUNT'),
+    resetIp: one('RATE_LIMIT_RESET_IP'), resetAccount: one('RATE_LIMIT_RESET_ACCOUNT'),
+    signupIp: one('RATE_LIMIT_SIGNUP_IP'),
+  };
+}
+
+function parseCors(value: string, problems: string[]): '*' | string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0 || items.includes('*')) return '*';
+  for (const origin of items) {
+    if (!/^https?:\/\/[^\s/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://host[:port]`);
+  }
+  return items;
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,43 @@
+import type { Queryable } from '../db.js';
+
+export interface NewActivity {
+  userId: number; category: 'user' | 'admin'; userIp: string; userIpCountry: string | null; userAgent: string;
+  topic: string; action: string; result: 'succeed' | 'failed' | 'denied'; data: string | null; targetUid?: string | null;
+}
+
+export interface ActivityRow {
+  id: number; user_ip: string; user_ip_country: string | null; user_agent: string; topic: string; action: string;
+  result: string; data: string | null; created_at: Date;
+}
+
+export interface ActivityFilter { userId: number; topic?: string; timeFrom?: number; timeTo?: number; result?: string }
+
+function where(f: ActivityFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [f.userId];
+  const parts = ['user_id = $1'];
+  if (f.topic) { params.push(f.topic); parts.push(`topic = $${params.length}`); }
+  if (f.timeFrom !== undefined) { params.push(f.timeFrom); parts.push(`created_at >= to_timestamp($${params.length})`); }
+  if (f.timeTo !== undefined) { params.push(f.timeTo); parts.push(`created_at < to_timestamp($${params.length})`); }
+  if (f.result !== undefined) { params.push(f.result); parts.push(`result = $${params.length}`); }
+  return { sql: parts.join(' AND '), params };
+}
+
+export const activitiesRepo = {
+  async insert(q: Queryable, a: NewActivity): Promise<void> {
+    await q.query(
+      `INSERT INTO activities (user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [a.userId, a.targetUid ?? null, a.category, a.userIp, a.userIpCountry, a.userAgent.slice(0, 255), a.topic, a.action, a.result, a.data],
+    );
+  },
+  async page(q: Queryable, f: ActivityFilter, page: number, limit: number): Promise<{ total: number; rows: ActivityRow[] }> {
+    const w = where(f);
+    const [{ n }] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM activities WHERE ${w.sql}`, w.params);
+    const rows = await q.query<ActivityRow>(
+      `SELECT id, user_ip, user_ip_country, user_agent, topic, action, result, data, created_at FROM activities
+       WHERE ${w.sql} ORDER BY id DESC LIMIT ${limit} OFFSET ${(page - 1) * limit}`,
+      w.params,
+    );
+    return { total: n, rows };
+  },
+};

@@ -1,0 +1,65 @@
+import type { Db } from '../../db/db.js';
+import { activitiesRepo } from '../../db/repositories/activities.js';
+
+interface Logger { warn(obj: object, msg: string): void }
+
+export interface AdminAuditEntry {
+  userId: number; ip: string; country: string | null; userAgent: string; method: string; path: string;
+  topic: string | null; result: 'succeed' | 'denied'; params: Record<string, unknown>;
+}
+
+const ACTIONS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', GET: 'read', DELETE: 'delete' };
+
+/**
+ * Admin activities of the gateway (BARONG.md §11.6, §18.2), written off the request path by one
+ * writer draining a bounded queue: a flood of denied requests costs at most `capacity` entries
+ * of memory and one insert at a time; beyond that, entries are dropped and counted.
+ */
+export class AdminAudit {
+  private readonly queue: AdminAuditEntry[] = [];
+  private writing: Promise<void> | null = null;
+  private dropped = 0;
+  private lastWarn = 0;
+
+  constructor(private readonly db: Db, private readonly logger: Logger, private readonly capacity = 10_000) {}
+
+  record(e: AdminAuditEntry): void {
+    if (this.queue.length >= this.capacity) {
+      this.dropped++;
+      if (Date.now() - this.lastWarn > 10_000) {
+        this.lastWarn = Date.now();
+        this.logger.warn({ dropped: this.dropped }, 'admin activity queue full: entries dropped');
+      }
+      return;
+    }
+    this.queue.push(e);
+    this.writing ??= this.drain().finally(() => { this.writing = null; });
+  }
+
+  /** Resolves when everything queued so far is written (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  get droppedCount(): number { return this.dropped; }
+
+  private async drain(): Promise<void> {
+    for (let e = this.queue.shift(); e; e = this.queue.shift()) {
+      try {
+        await this.write(e);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'admin activity not written');
+      }
+    }
+  }
+
+  private async write(e: AdminAuditEntry): Promise<void> {
+    const uid = typeof e.params.uid === 'string' ? e.params.uid : typeof e.params.user_uid === 'string' ? e.params.user_uid : null;
+    const target = uid ? (await this.db.query<{ uid: string }>('SELECT uid FROM users WHERE uid = $1', [uid]))[0]?.uid ?? null : null;
+    const topic = e.topic ?? /(?:^|\/)admin\/([^/]+)/.exec(e.path)?.[1] ?? 'general';
+    await activitiesRepo.insert(this.db, {
+      userId: e.userId, category: 'admin', targetUid: target, userIp: e.ip, userIpCountry: e.country, userAgent: e.userAgent,
+      topic, action: ACTIONS[e.method.toUpperCase()] ?? 'system', result: e.result, data: JSON.stringify({ ...e.params, path: e.path }),
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { verifyCompact } from '../../lib/jws.js';
+import { keyIdOf } from '../../infra/keys/keystore.js';
+import { JwtIssuer } from './jwt-issuer.js';
+
+const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const keys = { algorithm: 'RS256' as const, signingKey: pair.privateKey, kid: keyIdOf(pair.publicKey) };
+const LIFETIME = 3600;
+
+const user = { uid: 'ID0123456789', username: 'alice', email: 'alice@example.com', referral_id: null, role: 'member', level: 1, state: 'active' };
+const serviceAccount = { uid: 'SI0123456789', email: 'sa@example.com', role: 'service_account', level: 1, state: 'active' };
+
+/** A hand-moved clock in ms. */
+function clock(start = Date.UTC(2030, 0, 1)) {
+  let t = start;
+  return { now: () => t, advance: (seconds: number) => { t += seconds * 1000; } };
+}
+
+const decode = (token: string) => verifyCompact(token, pair.publicKey, 'RS256');
+
+describe('JwtIssuer: claims (BARONG.md §11.7)', () => {
+  test('a user: his claims plus iat, exp, sub, iss, aud, jti; header alg and kid; verifies with the public key', () => {
+    const c = clock();
+    const { header, claims } = decode(new JwtIssuer(keys, LIFETIME, c.now).issue(user));
+    assert.deepEqual(header, { alg: 'RS256', kid: keys.kid });
+    assert.deepEqual(Object.keys(claims).sort(),
+      ['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'level', 'referral_id', 'role', 'state', 'sub', 'uid', 'username']);
+    const { iat, exp, sub, iss, aud, jti, ...principal } = claims;
+    assert.deepEqual(principal, user);
+    assert.equal(iat, Math.floor(c.now() / 1000));
+    assert.equal((exp as number) - (iat as number), LIFETIME);
+    assert.equal(sub, 'session');
+    assert.equal(iss, 'barong');
+    assert.deepEqual(aud, ['peatio', 'barong']);
+    assert.match(jti as string, /^[0-9a-f]{20}$/);
+  });
+
+  test('a service account: uid, email, role, level, state plus the registered claims', () => {
+    const { claims } = decode(new JwtIssuer(keys, 60).issue(serviceAccount));
+    assert.deepEqual(Object.keys(claims).sort(), ['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'level', 'role', 'state', 'sub', 'uid']);
+    assert.equal((claims.exp as number) - (claims.iat as number), 60);
+  });
+
+  test('principal claims cannot override the registered ones', () => {
+    const { claims } = decode(new JwtIssuer(keys, LIFETIME).issue({ ...user, sub: 'confirmation', iss: 'evil', exp: 1 }));
+    assert.equal(claims.sub, 'session');
+    assert.equal(claims.iss, 'barong');
+    assert.equal((claims.exp as number) - (claims.iat as number), LIFETIME);
+  });
+
+  test('ES256 and EdDSA keys sign verifiable tokens too', () => {
+    for (const [alg, p] of [['ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' })], ['EdDSA', generateKeyPairSync('ed25519')]] as const) {
+      const token = new JwtIssuer({ algorithm: alg, signingKey: p.privateKey, kid: keyIdOf(p.publicKey) }, LIFETIME).issue(user);
+      assert.equal(verifyCompact(token, p.publicKey, alg).claims.uid, user.uid, alg);
+    }
+  });
+});
+
+describe('JwtIssuer: reuse', () => {
+  test('the same claims (in any key order) → the same token, counted as reused', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    const first = issuer.issue(user);
+    c.advance(60);
+    assert.equal(issuer.issue({ ...user }), first);
+    const reversed = Object.fromEntries(Object.entries(user).reverse());
+    assert.equal(issuer.issue(reversed), first);
+    assert.deepEqual(issuer.stats(), { issued: 1, reused: 2, cached: 1 });
+  });
+
+  test('a changed claim (state, role) → a new token at once', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    const active = issuer.issue(user);
+    const banned = issuer.issue({ ...user, state: 'banned' });
+    const admin = issuer.issue({ ...user, role: 'admin' });
+    assert.equal(new Set([active, banned, admin]).size, 3);
+    assert.equal(decode(banned).claims.state, 'banned');
+    assert.equal(decode(admin).claims.role, 'admin');
+    assert.deepEqual(issuer.stats(), { issued: 3, reused: 0, cached: 3 });
+  });
+
+  test('reused while more than 10 % of the lifetime is left; past 90 % → a new token', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    const first = issuer.issue(user);
+    c.advance(LIFETIME * 0.9 - 1);
+    assert.equal(issuer.issue(user), first, 'still 10 % + 1 s left');
+    c.advance(2);
+    const second = issuer.issue(user);
+    assert.notEqual(second, first);
+    const { claims } = decode(second);
+    assert.equal(claims.iat, Math.floor(c.now() / 1000));
+    assert.notEqual(claims.jti, decode(first).claims.jti);
+    assert.deepEqual(issuer.stats(), { issued: 2, reused: 1, cached: 1 });
+  });
+
+  test('short lifetimes keep at least 5 s of validity on a reused token', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, 20, c.now);
+    const first = issuer.issue(user);
+    c.advance(14);
+    assert.equal(issuer.issue(user), first, '6 s left');
+    c.advance(1);
+    assert.notEqual(issuer.issue(user), first, '5 s left is not enough');
+  });
+
+  test('the cache stays bounded: the oldest entries are evicted past the cap', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now, { maxEntries: 8 });
+    for (let i = 0; i < 20; i += 1) issuer.issue({ ...user, uid: `ID${i}` });
+    assert.equal(issuer.stats().cached, 8);
+    issuer.issue({ ...user, uid: 'ID19' });
+    assert.deepEqual(issuer.stats(), { issued: 20, reused: 1, cached: 8 }, 'the newest entry is kept');
+    issuer.issue({ ...user, uid: 'ID0' });
+    assert.deepEqual(issuer.stats(), { issued: 21, reused: 1, cached: 8 }, 'the oldest entry was evicted: signed again');
+  });
+
+  test('stale entries are dropped on the next insert, so an idle cache shrinks', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    for (let i = 0; i < 5; i += 1) issuer.issue({ ...user, uid: `ID${i}` });
+    assert.equal(issuer.stats().cached, 5);
+    c.advance(LIFETIME);
+    issuer.issue({ ...user, uid: 'IDnew' });
+    assert.equal(issuer.stats().cached, 1);
+  });
+});

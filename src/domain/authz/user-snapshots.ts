@@ -1,0 +1,53 @@
+import type { Queryable } from '../../db/db.js';
+import type { KeyValueStore } from '../../infra/kv/port.js';
+
+/** What the gateway needs of a user: the JWT claims, the state and the 2FA flag. */
+export interface UserSnapshot {
+  id: number; uid: string; username: string | null; email: string; referralId: number | null;
+  role: string; level: number; state: string; otp: boolean;
+}
+
+export const USER_CHANNEL = 'user-changed';
+
+/**
+ * Users by uid, cached in memory so the gateway's common path needs no database query. Every
+ * committed change to a user is announced on the KV channel (see EventLog) and drops the entry
+ * on every instance; the TTL bounds staleness should an announcement be lost.
+ */
+export class UserSnapshots {
+  private readonly cache = new Map<string, { snap: UserSnapshot | null; at: number }>();
+  private readonly uidById = new Map<number, string>();
+
+  constructor(private readonly db: Queryable, private readonly kv: KeyValueStore, private readonly ttlMs = 30_000, private readonly max = 100_000, private readonly now: () => number = Date.now) {}
+
+  async start(): Promise<void> {
+    await this.kv.subscribe(USER_CHANNEL, (uid) => { this.cache.delete(uid); });
+  }
+
+  async get(uid: string): Promise<UserSnapshot | null> {
+    const hit = this.cache.get(uid);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.snap;
+    const [row] = await this.db.query<{ id: number; uid: string; username: string | null; email: string; referral_id: number | null; role: string; level: number; state: string; otp: boolean }>(
+      'SELECT id, uid, username, email, referral_id, role, level, state, otp FROM users WHERE uid = $1', [uid]);
+    const snap = row ? { id: Number(row.id), uid: row.uid, username: row.username, email: row.email, referralId: row.referral_id === null ? null : Number(row.referral_id), role: row.role, level: row.level, state: row.state, otp: row.otp } : null;
+    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(uid, { snap, at: this.now() });
+    return snap;
+  }
+
+  /** API keys name their holder by id; the uid is looked up once and then cached like the rest. */
+  async getById(id: number): Promise<UserSnapshot | null> {
+    const known = this.uidById.get(id);
+    if (known) return this.get(known);
+    const [row] = await this.db.query<{ uid: string }>('SELECT uid FROM users WHERE id = $1', [id]);
+    if (!row) return null;
+    if (this.uidById.size >= this.max) this.uidById.delete(this.uidById.keys().next().value!);
+    this.uidById.set(id, row.uid);
+    return this.get(row.uid);
+  }
+
+  invalidate(uid?: string): void {
+    if (uid === undefined) this.cache.clear();
+    else this.cache.delete(uid);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The small key-value port behind sessions, one-time tokens, reset tokens, rate limits and
+ * cache invalidation. TTLs are in seconds. Redis in production; an in-process twin otherwise.
+ */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Sets only when absent; true when this call set it (one-time token use, nonce replay). */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  delete(...keys: string[]): Promise<void>;
+  getAndDelete(key: string): Promise<string | null>;
+  /** Increments and returns the counter; the TTL is set when the counter is created. */
+  incr(key: string, ttlSeconds: number): Promise<number>;
+  expire(key: string, ttlSeconds: number): Promise<void>;
+  setAdd(key: string, member: string, ttlSeconds: number): Promise<void>;
+  setRemove(key: string, member: string): Promise<void>;
+  setMembers(key: string): Promise<string[]>;
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, handler: (message: string) => void): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import type { KeyValueStore } from './port.js';
+
+/** Redis implementation. Every key and channel is prefixed so several deployments (or test runs) can share one Redis. */
+export class RedisKeyValueStore implements KeyValueStore {
+  private subscriber: Redis | null = null;
+  private readonly handlers = new Map<string, ((m: string) => void)[]>();
+
+  private constructor(private readonly redis: Redis, private readonly url: string, private readonly prefix: string) {}
+
+  static async connect(url: string, prefix: string): Promise<RedisKeyValueStore> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    await redis.connect();
+    return new RedisKeyValueStore(redis, url, prefix);
+  }
+
+  private k(key: string) { return this.prefix + key; }
+
+  async get(key: string) { return this.redis.get(this.k(key)); }
+  async set(key: string, value: string, ttl?: number) {
+    if (ttl && ttl > 0) await this.redis.set(this.k(key), value, 'EX', Math.ceil(ttl));
+    else await this.redis.set(this.k(key), value);
+  }
+  async setIfAbsent(key: string, value: string, ttl: number) {
+    return (await this.redis.set(this.k(key), value, 'EX', Math.ceil(ttl), 'NX')) === 'OK';
+  }
+  async delete(...keys: string[]) { if (keys.length) await this.redis.del(...keys.map((k) => this.k(k))); }
+  async getAndDelete(key: string) { return this.redis.getdel(this.k(key)); }
+  async incr(key: string, ttl: number) {
+    const [[, n]] = (await this.redis.multi().incr(this.k(key)).expire(this.k(key), Math.ceil(ttl), 'NX').exec()) as [[null, number]];
+    return n;
+  }
+  async expire(key: string, ttl: number) { await this.redis.expire(this.k(key), Math.ceil(ttl)); }
+  async setAdd(key: string, member: string, ttl: number) {
+    await this.redis.multi().sadd(this.k(key), member).expire(this.k(key), Math.ceil(ttl)).exec();
+  }
+  async setRemove(key: string, member: string) { await this.redis.srem(this.k(key), member); }
+  async setMembers(key: string) { return this.redis.smembers(this.k(key)); }
+  async publish(channel: string, message: string) { await this.redis.publish(this.k(channel), message); }
+  async subscribe(channel: string, handler: (m: string) => void) {
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.url, { lazyConnect: true });
+      await this.subscriber.connect();
+      this.subscriber.on('message', (ch: string, msg: string) => {
+        for (const h of this.handlers.get(ch) ?? []) h(msg);
+      });
+    }
+    const list = this.handlers.get(this.k(channel)) ?? [];
+    list.push(handler);
+    this.handlers.set(this.k(channel), list);
+    await this.subscriber.subscribe(this.k(channel));
+  }
+  async ping() { try { return (await this.redis.ping()) === 'PONG'; } catch { return false; } }
+  async close() {
+    await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()]);
+  }
+}

@@ -1,0 +1,280 @@
+import type { Db } from '../../db/db.js';
+import type { MailTransport } from './transport.js';
+import { renderMail, resolveLanguage } from './templates.js';
+
+export interface MailLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface MailDispatcherOptions {
+  db: Db;
+  transport: MailTransport;
+  logger: MailLogger;
+  /** Frontend origin used in links (APP_URL). */
+  appUrl: string;
+  appName: string;
+  /** Language when the user has none (DEFAULT_LANGUAGE). */
+  defaultLanguage: string;
+  /** Sender (MAIL_FROM). */
+  from: string;
+  /** Delivery attempts before a mail is marked 'failed' (MAIL_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  now?: () => Date;
+  /** How long a claimed row stays invisible to other drains (default 60 000 ms). */
+  leaseMs?: number;
+  /** Debounce of kick() (default 20 ms). */
+  kickDelayMs?: number;
+}
+
+interface ClaimedRow { id: number; name: string; payload: unknown; mail_attempts: number; user_email: string | null; user_data: string | null }
+
+const MAX_BACKOFF_S = 3600;
+
+/** 2^attempts seconds, capped at one hour, plus up to 10 % jitter. */
+export function mailBackoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(2 ** attempts, MAX_BACKOFF_S) * 1000;
+  return Math.round(base + base * 0.1 * random());
+}
+
+/** Error text safe to store and log: the message only, one line, bounded. */
+function errorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\s+/g, ' ').trim().slice(0, 500) || 'unknown error';
+}
+
+/**
+ * Sends the mails of the transactional outbox (rows with mail_status 'pending').
+ *
+ * Delivery is at-least-once: a row is claimed by moving its mail_next_at one lease ahead
+ * (FOR UPDATE SKIP LOCKED, so concurrent instances claim disjoint rows), sent, and only then
+ * marked 'sent'. A crash between send and mark leaves the row pending; it is sent again once
+ * the lease expires. Nothing is dropped; at worst a mail is sent twice.
+ */
+export class MailDispatcher {
+  private readonly db: Db;
+  private readonly transport: MailTransport;
+  private readonly logger: MailLogger;
+  private readonly appUrl: string;
+  private readonly appName: string;
+  private readonly defaultLanguage: string;
+  private readonly from: string;
+  private readonly maxAttempts: number;
+  private readonly now: () => Date;
+  private readonly leaseMs: number;
+  private readonly kickDelayMs: number;
+
+  private started = false;
+  private intervalMs = 500;
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = 0;
+  private inFlight: Promise<void> | null = null;
+  private rerun = false;
+
+  constructor(opts: MailDispatcherOptions) {
+    this.db = opts.db;
+    this.transport = opts.transport;
+    this.logger = opts.logger;
+    this.appUrl = opts.appUrl;
+    this.appName = opts.appName;
+    this.defaultLanguage = opts.defaultLanguage;
+    this.from = opts.from;
+    this.maxAttempts = Math.max(1, opts.maxAttempts);
+    this.now = opts.now ?? (() => new Date());
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.kickDelayMs = opts.kickDelayMs ?? 20;
+  }
+
+  /**
+   * Claims up to `limit` due rows, sends them and records the outcome. Returns the number of
+   * rows processed (sent, retried later or failed). Throws only on database errors; rows
+   * claimed but not processed then come back after the lease.
+   */
+  async drainOnce(limit = 20): Promise<number> {
+    const now = this.now();
+    const lease = new Date(now.getTime() + this.leaseMs).toISOString();
+    // One statement claims due rows (SKIP LOCKED: concurrent drains take different rows), pushes
+    // their lease forward and fetches each recipient's current email and language.
+    const rows = await this.db.query<ClaimedRow>(
+      `WITH due AS (
+         SELECT id FROM outbox
+          WHERE mail_status = 'pending' AND mail_next_at <= $1::timestamptz
+          ORDER BY id LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       UPDATE outbox o SET mail_next_at = $3::timestamptz
+         FROM due WHERE o.id = due.id
+       RETURNING o.id, o.name, o.payload, o.mail_attempts,
+         (SELECT u.email FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_email,
+         (SELECT u.data FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_data`,
+      [now.toISOString(), limit, lease],
+    );
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
+    let processed = 0;
+    const claimedAt = Date.now();
+    for (const row of rows) {
+      if (await this.process(row, lease, claimedAt)) processed++;
+    }
+    return processed;
+  }
+
+  /** Returns false when the row was not ours any more (lease expired and taken elsewhere). */
+  private async process(row: ClaimedRow, lease: string, claimedAt: number): Promise<boolean> {
+    const id = Number(row.id);
+    // Once a batch has run for half the lease (slow SMTP), renew the lease right before sending
+    // and check the row is still ours, so no other instance claims and sends it meanwhile.
+    if (Date.now() - claimedAt > this.leaseMs / 2) {
+      const renewed = await this.db.query(
+        `UPDATE outbox SET mail_next_at = $3::timestamptz
+          WHERE id = $1 AND mail_status = 'pending' AND mail_next_at = $2::timestamptz RETURNING id`,
+        [id, lease, new Date(this.now().getTime() + this.leaseMs).toISOString()],
+      );
+      if (renewed.length === 0) return false;
+    }
+
+    const attempts = Number(row.mail_attempts) + 1;
+    const log = { outboxId: id, event: row.name, attempts };
+    let payload = row.payload;
+    if (typeof payload === 'string') {
+      try { payload = JSON.parse(payload); } catch { payload = null; }
+    }
+    const uid = (payload as { record?: { user?: { uid?: unknown } } } | null)?.record?.user?.uid;
+    if (typeof uid !== 'string' || uid === '') {
+      await this.markFailed(id, attempts, 'payload has no record.user.uid');
+      this.logger.error(log, 'mail dropped: payload has no user uid');
+      return true;
+    }
+    const user = row.user_email === null ? null : { email: row.user_email, data: row.user_data };
+    if (!user) {
+      await this.markFailed(id, attempts, 'recipient user no longer exists');
+      this.logger.error(log, 'mail dropped: recipient user no longer exists');
+      return true;
+    }
+
+    let mail;
+    try {
+      mail = renderMail(row.name, payload, { appUrl: this.appUrl, appName: this.appName, language: this.languageOf(user.data) });
+    } catch (err) {
+      const reason = `cannot render mail: ${errorText(err)}`;
+      await this.markFailed(id, attempts, reason);
+      this.logger.error({ ...log, reason }, 'mail dropped: cannot render');
+      return true;
+    }
+    if (!mail) {
+      await this.markFailed(id, attempts, `no mail template for event ${row.name}`);
+      this.logger.error(log, 'mail dropped: no template for event');
+      return true;
+    }
+
+    try {
+      await this.transport.send({ to: user.email, from: this.from, ...mail });
+    } catch (err) {
+      const reason = errorText(err);
+      if (attempts >= this.maxAttempts) {
+        await this.markFailed(id, attempts, reason);
+        this.logger.error({ ...log, err: reason }, 'mail delivery failed permanently');
+      } else {
+        const nextAt = new Date(this.now().getTime() + mailBackoffMs(attempts));
+        await this.db.query(
+          `UPDATE outbox SET mail_attempts = $2, mail_next_at = $3::timestamptz, mail_error = $4
+            WHERE id = $1 AND mail_status = 'pending'`,
+          [id, attempts, nextAt.toISOString(), reason],
+        );
+        this.logger.warn({ ...log, err: reason, nextAt: nextAt.toISOString() }, 'mail delivery failed; will retry');
+      }
+      return true;
+    }
+    await this.db.query(
+      `UPDATE outbox SET mail_status = 'sent', mail_attempts = $2, mail_error = NULL
+        WHERE id = $1 AND mail_status = 'pending'`,
+      [id, attempts],
+    );
+    this.logger.info(log, 'mail sent');
+    return true;
+  }
+
+  private async markFailed(id: number, attempts: number, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET mail_status = 'failed', mail_attempts = $2, mail_error = $3
+        WHERE id = $1 AND mail_status = 'pending'`,
+      [id, attempts, reason],
+    );
+  }
+
+  private languageOf(data: string | null): string {
+    if (data) {
+      try {
+        const lang = (JSON.parse(data) as { language?: unknown } | null)?.language;
+        if (typeof lang === 'string' && lang.trim()) return resolveLanguage(lang);
+      } catch { /* not JSON: use the default */ }
+    }
+    return resolveLanguage(this.defaultLanguage);
+  }
+
+  /** Drains every `intervalMs` (timer unref'd: it never keeps the process alive). */
+  start(intervalMs = 500): void {
+    this.intervalMs = intervalMs;
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Asks for a drain soon (call after committing an outbox row); a burst makes one drain. */
+  kick(): void {
+    if (!this.started) return;
+    this.schedule(this.kickDelayMs);
+  }
+
+  /**
+   * Stops the loop, waits for an in-flight drain to finish, then flushes once more so mails
+   * committed just before shutdown go out now. Whatever is still pending stays in the outbox
+   * for the next start.
+   */
+  async stop(): Promise<void> {
+    const wasStarted = this.started;
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.inFlight) await this.inFlight;
+    if (wasStarted) {
+      this.inFlight = this.drainOnce().then(() => undefined, (err) => this.logger.error({ err: errorText(err) }, 'mail outbox flush failed'));
+      await this.inFlight;
+      this.inFlight = null;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.started) return;
+    if (this.inFlight) {
+      // A row committed while a drain runs may have been missed by its claim: drain again.
+      if (delayMs < this.intervalMs) this.rerun = true;
+      return;
+    }
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (!this.started || this.inFlight) return;
+    this.rerun = false;
+    this.inFlight = (async () => {
+      try {
+        const limit = 20;
+        // Keep going while batches come back full, so a backlog drains at full speed.
+        while ((await this.drainOnce(limit)) >= limit && this.started) { /* next batch */ }
+      } catch (err) {
+        this.logger.error({ err: errorText(err) }, 'mail outbox drain failed');
+      }
+    })().finally(() => {
+      this.inFlight = null;
+      const again = this.rerun;
+      this.rerun = false;
+      this.schedule(again ? 0 : this.intervalMs);
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cidrContains, ipToBytes, sameSessionNetwork } from './ip.js';
+
+test('parses IPv4, IPv6 and rejects garbage', () => {
+  assert.deepEqual([...ipToBytes('1.2.3.4')!].slice(10), [0xff, 0xff, 1, 2, 3, 4]);
+  assert.equal(ipToBytes('::1')![15], 1);
+  assert.equal(ipToBytes('2001:db8::1')![0], 0x20);
+  assert.equal(ipToBytes('::ffff:10.0.0.1')![12], 10);
+  assert.equal(ipToBytes('nope'), null);
+  assert.equal(ipToBytes('1.2.3.256'), null);
+});
+
+test('cidrContains handles IPv4 and IPv6 prefixes', () => {
+  assert.equal(cidrContains('10.0.0.0/8', '10.200.1.1'), true);
+  assert.equal(cidrContains('10.0.0.0/8', '11.0.0.1'), false);
+  assert.equal(cidrContains('192.168.1.0/24', '192.168.1.255'), true);
+  assert.equal(cidrContains('192.168.1.0/25', '192.168.1.128'), false);
+  assert.equal(cidrContains('0.0.0.0/0', '8.8.8.8'), true);
+  assert.equal(cidrContains('0.0.0.0/0', '::1'), false);
+  assert.equal(cidrContains('1.2.3.4', '1.2.3.4'), true);
+  assert.equal(cidrContains('2001:db8::/32', '2001:db8:ffff::1'), true);
+  assert.equal(cidrContains('2001:db8::/32', '2001:db9::1'), false);
+  assert.equal(cidrContains('10.0.0.0/33', '10.0.0.1'), false);
+});
+
+test('session network is /16 for IPv4 and /96 for IPv6', () => {
+  assert.equal(sameSessionNetwork('1.2.3.4', '1.2.200.200'), true);
+  assert.equal(sameSessionNetwork('1.2.3.4', '1.3.3.4'), false);
+  assert.equal(sameSessionNetwork('2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:4:ffff:ffff'), true);
+  assert.equal(sameSessionNetwork('2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:5:5:6'), false);
+  assert.equal(sameSessionNetwork('1.2.3.4', '::ffff:1.2.9.9'), true);
+  assert.equal(sameSessionNetwork('1.2.3.4', '2001:db8::1'), false);
+});

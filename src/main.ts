@@ -1,0 +1,44 @@
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from './config/load.js';
+import { buildContainer } from './container.js';
+import { buildApp, loggerOptions } from './app.js';
+
+/** Loads config, wires, listens; SIGTERM/SIGINT drain in-flight requests, flush the outbox, exit 0. */
+export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const config = configOrExit(env);
+  const logger = pino(loggerOptions(config.LOG_LEVEL) as pino.LoggerOptions);
+  const container = await buildContainer(config, logger);
+  const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 15_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting and waits for in-flight requests
+      await container.close(); // flushes the mail outbox, closes pools
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ url: `http://${config.HOST}:${(app.server.address() as { port: number }).port}${config.API_PREFIX}/identity/ping`, database: config.DATABASE_URL ? 'postgres' : 'pglite', kv: config.REDIS_URL ? 'redis' : 'memory' }, 'warden is ready');
+}
+
+export function configOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`warden: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { MemoryKeyValueStore } from '../../src/infra/kv/memory.js';
+import { RedisKeyValueStore } from '../../src/infra/kv/redis.js';
+import type { KeyValueStore } from '../../src/infra/kv/port.js';
+
+/** One behaviour contract, run on the in-process twin always and on Redis when REDIS_URL is set. */
+const stores: [string, () => Promise<KeyValueStore>][] = [['memory', async () => new MemoryKeyValueStore()]];
+if (process.env.REDIS_URL) stores.push(['redis', () => RedisKeyValueStore.connect(process.env.REDIS_URL!, `warden-contract:${randomBytes(4).toString('hex')}:`)]);
+
+for (const [name, open] of stores) {
+  describe(`key-value store: ${name}`, () => {
+    const opened: KeyValueStore[] = [];
+    const store = async () => { const s = await open(); opened.push(s); return s; };
+    after(async () => { for (const s of opened) await s.close(); });
+
+    test('get/set/delete/getAndDelete', async () => {
+      const kv = await store();
+      assert.equal(await kv.get('a'), null);
+      await kv.set('a', '1');
+      assert.equal(await kv.get('a'), '1');
+      assert.equal(await kv.getAndDelete('a'), '1');
+      assert.equal(await kv.getAndDelete('a'), null);
+      await kv.set('b', '2', 60);
+      await kv.delete('b', 'missing');
+      assert.equal(await kv.get('b'), null);
+    });
+
+    test('setIfAbsent sets once', async () => {
+      const kv = await store();
+      assert.equal(await kv.setIfAbsent('once', 'x', 60), true);
+      assert.equal(await kv.setIfAbsent('once', 'y', 60), false);
+      assert.equal(await kv.get('once'), 'x');
+    });
+
+    test('incr counts and keeps the first TTL', async () => {
+      const kv = await store();
+      assert.equal(await kv.incr('n', 60), 1);
+      assert.equal(await kv.incr('n', 60), 2);
+      assert.equal(await kv.get('n'), '2');
+    });
+
+    test('expiry: a 1-second key disappears', async () => {
+      const kv = await store();
+      await kv.set('short', 'v', 1);
+      assert.equal(await kv.get('short'), 'v');
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal(await kv.get('short'), null);
+    });
+
+    test('sets: add, members, remove', async () => {
+      const kv = await store();
+      await kv.setAdd('s', 'a', 60);
+      await kv.setAdd('s', 'b', 60);
+      await kv.setAdd('s', 'a', 60);
+      assert.deepEqual((await kv.setMembers('s')).sort(), ['a', 'b']);
+      await kv.setRemove('s', 'a');
+      assert.deepEqual(await kv.setMembers('s'), ['b']);
+      assert.deepEqual(await kv.setMembers('none'), []);
+    });
+
+    test('pub/sub delivers to subscribers', async () => {
+      const kv = await store();
+      const got = new Promise<string>((resolve) => { void kv.subscribe('chan', resolve); });
+      await new Promise((r) => setTimeout(r, 50));
+      await kv.publish('chan', 'hello');
+      assert.equal(await got, 'hello');
+      assert.equal(await kv.ping(), true);
+    });
+  });
+}
+
+test('memory store honours an injected clock', async () => {
+  let now = 1_000_000;
+  const kv = new MemoryKeyValueStore(() => now);
+  await kv.set('k', 'v', 10);
+  now += 9_000;
+  assert.equal(await kv.get('k'), 'v');
+  now += 1_000;
+  assert.equal(await kv.get('k'), null);
+  await kv.close();
+});
