@@ -10,6 +10,9 @@ import { barongErrorHandler, installNotFound } from './http/barong/error-handler
 import { identityRoutes } from './http/barong/identity/routes.js';
 import { publicRoutes } from './http/barong/public/routes.js';
 import { resourceUserRoutes } from './http/barong/resource/users.js';
+import { resourceOtpRoutes } from './http/barong/resource/otp.js';
+import { resourceApiKeyRoutes } from './http/barong/resource/api-keys.js';
+import { resourceServiceAccountRoutes } from './http/barong/resource/service-accounts.js';
 import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
 
@@ -77,6 +80,9 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(identityRoutes, { prefix: `${prefix}/identity`, c });
   await app.register(publicRoutes, { prefix: `${prefix}/public`, c });
   await app.register(resourceUserRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceOtpRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceApiKeyRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceServiceAccountRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
   app.get(`${prefix}/resource/swagger_doc`, { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -43,6 +43,10 @@ import { AdminAudit } from './domain/authz/admin-audit.js';
 import { ApiKeyService } from './domain/api-keys/api-key-service.js';
 import { NonceGuard } from './domain/api-keys/nonce-guard.js';
 import { HmacApiKeyAuthenticator } from './domain/api-keys/api-key-authenticator.js';
+import { KeyManagement } from './domain/api-keys/key-management.js';
+import { ServiceAccountService } from './domain/service-accounts/service-account-service.js';
+import { ServiceAccountSnapshots } from './domain/service-accounts/service-account-snapshots.js';
+import { OtpService } from './domain/otp/otp-service.js';
 
 export interface Container {
   config: Config;
@@ -64,6 +68,9 @@ export interface Container {
   users: UserSnapshots;
   gateway: Gateway;
   apiKeys: ApiKeyService;
+  keyManagement: KeyManagement;
+  serviceAccounts: ServiceAccountService;
+  otp: OtpService;
   mailer: MailDispatcher;
   close(): Promise<void>;
 }
@@ -76,12 +83,6 @@ export interface ContainerOverrides {
   /** Start the background mail loop (off in most tests, which drain explicitly). */
   startMailer?: boolean;
 }
-
-/**
- * Until the TOTP service exists no user can turn 2FA on, so no code can be right. Kept as an
- * explicit object so login and self-deletion already run their 2FA branches through it.
- */
-const noSecondFactorYet: SecondFactor = { verify: async () => false };
 
 /** Wires everything in dependency order. Opens connections, migrates, seeds. */
 export async function buildContainer(config: Config, logger: FastifyBaseLogger, o: ContainerOverrides = {}): Promise<Container> {
@@ -119,7 +120,8 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       labels: new LabelService(events, DEFAULT_STATE_RULES),
       activities: new ActivityLog(),
       limiter: new RateLimiter(kv),
-      secondFactor: noSecondFactorYet,
+      // The OTP service is built below (it needs the API-key cache); bound late, it is there before any request.
+      secondFactor: { verify: (user, code, opts) => otp.verify(user, code, opts) } satisfies SecondFactor,
       settings: {
         uidPrefix: config.UID_PREFIX, domain: config.appDomain, tokenLifetime: config.JWT_EXPIRE_TIME,
         firstRegistrationSuperadmin: config.FIRST_REGISTRATION_SUPERADMIN, passwordPolicy, rates: config.rates,
@@ -136,14 +138,28 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     await users.start();
     const encryptor = new Encryptor(keys.encryptionKey);
     const apiKeys = new ApiKeyService(db, encryptor, { now });
+    const serviceAccountSnapshots = new ServiceAccountSnapshots(db, kv, 30_000, 10_000, now);
+    await serviceAccountSnapshots.start();
+    const serviceAccounts = new ServiceAccountService({
+      db, apiKeys, secondFactor: identity.secondFactor, activities: identity.activities,
+      settings: { allowedRoles: config.SERVICE_ACCOUNT_ROLES.split(','), maxPerOwner: config.SERVICE_ACCOUNTS_PER_USER },
+      announce: (uid) => { serviceAccountSnapshots.forget(uid); void kv.publish(USER_CHANNEL, uid).catch((err) => logger.warn({ err: (err as Error).message }, 'service account change not announced')); },
+    });
+    const keyManagement = new KeyManagement({ db, apiKeys, secondFactor: identity.secondFactor, activities: identity.activities, now });
+    const [otpAttempts, otpWindow] = config.RATE_LIMIT_OTP_USER.split('/').map(Number);
+    const otp = new OtpService({
+      db, encryptor, labels: identity.labels, events, activities: identity.activities, sessions, limiter: identity.limiter,
+      apiKeyCache: apiKeys, issuer: config.APP_NAME, attempts: { count: otpAttempts, seconds: otpWindow }, now,
+      onDisabled: [(user, q) => serviceAccounts.deactivateKeysOfOwner(user.id, q)],
+    });
     const gateway = new Gateway({
-      apiKeys: new HmacApiKeyAuthenticator(apiKeys, new NonceGuard(kv, config.APIKEY_NONCE_LIFETIME), users, config.APIKEY_NONCE_LIFETIME, now),
+      apiKeys: new HmacApiKeyAuthenticator(apiKeys, new NonceGuard(kv, config.APIKEY_NONCE_LIFETIME), users, serviceAccountSnapshots, config.APIKEY_NONCE_LIFETIME, now),
       policy, sessions, users, geoip, issuer: new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now), audit: new AdminAudit(db, logger),
       csrfProtection: config.CSRF_PROTECTION, apiPrefix: config.API_PREFIX,
     });
     if (o.startMailer !== false) mailer.start();
     return {
-      config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor,
+      config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
       captcha: createCaptchaVerifier({ provider: config.CAPTCHA_PROVIDER, secret: config.CAPTCHA_SECRET, siteKey: config.CAPTCHA_SITE_KEY, verifyUrl: config.CAPTCHA_VERIFY_URL }),
       passwordRegexpRubyForm: config.PASSWORD_REGEXP ? rubyRegexpToS(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP_RUBY_FORM,
       logins: new LoginService(identity, accounts),

@@ -62,7 +62,10 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_RESET_IP: Rate('20/900', 'reset/confirmation mail requests per client IP'),
   RATE_LIMIT_RESET_ACCOUNT: Rate('5/900', 'reset/confirmation mail requests per email'),
   RATE_LIMIT_SIGNUP_IP: Rate('20/3600', 'sign-ups per client IP'),
+  RATE_LIMIT_OTP_USER: Rate('10/300', '2FA code attempts per user between two correct codes (then every code is refused)'),
   MAIL_MAX_ATTEMPTS: Int(8, 1, 100, 'delivery attempts before a mail is marked failed'),
+  SERVICE_ACCOUNT_ROLES: Str('service_account', 'roles a user may give the service accounts he creates (comma-separated; each needs permissions)', { pattern: '^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$' }),
+  SERVICE_ACCOUNTS_PER_USER: Int(10, 0, 1000, 'service accounts one user may own'),
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -41,6 +41,10 @@ export const ERROR_KEYS = {
   'resource.password.doesnt_match': 422,
   'resource.password.prev_pass_not_correct': 400,
   'resource.password.no_change_provided': 400,
+  // resource: otp (verify with 2FA off answers not_enabled with 422, §20.2a fix #4)
+  'resource.otp.already_enabled': 400,
+  'resource.otp.not_enabled': 400,
+  'resource.otp.invalid': 422,
   // authentication of resource/admin calls and the gateway
   'authz.invalid_session': 401,
   'authz.client_session_mismatch': 401,
@@ -61,6 +65,18 @@ export const ERROR_KEYS = {
   'authz.restrict.maintenance': 471,
   'authz.restrict.blacklist': 403,
   'authz.restrict.blocklogin': 401,
+  'authz.ip_not_allowed': 401,
+  'authz.apikey_expired': 401,
+  // resource: API keys and service accounts (BARONG.md §7.9, §7.10)
+  'resource.api_key.2fa_disabled': 400,
+  'resource.api_key.missing_totp': 422,
+  'resource.api_key.invalid_totp': 422,
+  'resource.service_accounts.2fa_disabled': 400,
+  'resource.service_accounts.missing_totp': 422,
+  'resource.service_accounts.invalid_totp': 422,
+  'resource.service_account.doesnt_exist': 404,
+  'resource.service_accounts.invalid_role': 422,
+  'resource.service_accounts.limit_reached': 422,
   'totp.error': 422,
 } as const;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrContains, ipToBytes, sameSessionNetwork } from './ip.js';
+import { cidrContains, ipToBytes, isCidr, sameSessionNetwork } from './ip.js';
 
 test('parses IPv4, IPv6 and rejects garbage', () => {
   assert.deepEqual([...ipToBytes('1.2.3.4')!].slice(10), [0xff, 0xff, 1, 2, 3, 4]);
@@ -31,4 +31,9 @@ test('session network is /16 for IPv4 and /96 for IPv6', () => {
   assert.equal(sameSessionNetwork('2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:5:5:6'), false);
   assert.equal(sameSessionNetwork('1.2.3.4', '::ffff:1.2.9.9'), true);
   assert.equal(sameSessionNetwork('1.2.3.4', '2001:db8::1'), false);
+});
+
+test('isCidr accepts addresses and networks with in-range prefixes only', () => {
+  for (const ok of ['1.2.3.4', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', '::1', '::/0', '1.2.3.4/32', '2001:db8::1/128']) assert.equal(isCidr(ok), true, ok);
+  for (const bad of ['', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/ 8', 'localhost', '1.2.3', '10.0.0.0/8/8', '1.2.3.4/0x8']) assert.equal(isCidr(bad), false, bad);
 });

@@ -73,3 +73,14 @@ export function sameSessionNetwork(a: string, b: string): boolean {
   if (v4a !== isV4Mapped(bb)) return false;
   return prefixEqual(ba, bb, v4a ? 96 + 16 : 96);
 }
+
+/** True for an IPv4 or IPv6 address with an optional, in-range prefix length (`10.0.0.0/8`, `2001:db8::/32`, `1.2.3.4`). */
+export function isCidr(text: string): boolean {
+  const slash = text.indexOf('/');
+  const base = slash >= 0 ? text.slice(0, slash) : text;
+  const kind = isIP(base);
+  if (kind === 0) return false;
+  if (slash < 0) return true;
+  const bits = text.slice(slash + 1);
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128);
+}

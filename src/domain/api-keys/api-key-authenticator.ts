@@ -1,6 +1,7 @@
 import { isApiKeyAlgorithm, verifyApiKeySignature } from '../../lib/hmac.js';
+import { cidrContains } from '../../lib/ip.js';
 import type { ApiKeyAuthenticator, GatewayFacts } from '../authz/gateway.js';
-import type { UserSnapshots } from '../authz/user-snapshots.js';
+import type { UserSnapshot, UserSnapshots } from '../authz/user-snapshots.js';
 import { LOGIN_STATES } from '../users/user.js';
 import type { ApiKeyService } from './api-key-service.js';
 import type { NonceGuard } from './nonce-guard.js';
@@ -8,13 +9,17 @@ import type { NonceGuard } from './nonce-guard.js';
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 const fail = (key: string, status = 401) => ({ ok: false as const, key, status });
 
+/** Service-account principals by id (the service-account module provides them). */
+export interface ServiceAccountPrincipals { getById(id: number): Promise<UserSnapshot | null> }
+
 /**
  * API-key mode of the gateway check (BARONG.md §11.5, in Barong's order), plus Warden fix #18:
  * a nonce is accepted once per key, checked last so that only a correctly signed request can
- * use a nonce up.
+ * use a nonce up. Beyond Barong: a key may expire (`authz.apikey_expired`) and may be limited
+ * to client networks (`authz.ip_not_allowed`); both are told only to correctly signed requests.
  */
 export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
-  constructor(private readonly keys: ApiKeyService, private readonly nonces: NonceGuard, private readonly users: UserSnapshots, private readonly lifetimeMs: number, private readonly now: () => number = Date.now) {}
+  constructor(private readonly keys: ApiKeyService, private readonly nonces: NonceGuard, private readonly users: UserSnapshots, private readonly serviceAccounts: ServiceAccountPrincipals, private readonly lifetimeMs: number, private readonly now: () => number = Date.now) {}
 
   async authenticate(f: GatewayFacts) {
     const { kid, nonce, signature } = f.apiKey ?? {};
@@ -26,10 +31,13 @@ export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
     if (Math.abs(this.now() - stamp) >= this.lifetimeMs) return fail('authz.nonce_expired');
     if (!isApiKeyAlgorithm(key.algorithm) || !verifyApiKeySignature(key.secret, nonce!, kid!, key.algorithm, signature!)) return fail('authz.invalid_signature');
     if (key.state !== 'active') return fail('authz.apikey_not_active');
-    // Service accounts arrive with the service-account issue; until then only users hold keys.
-    const user = key.holderType === 'User' ? await this.users.getById(key.holderId) : null;
+    if (key.expiresAtMs !== null && this.now() >= key.expiresAtMs) return fail('authz.apikey_expired');
+    const user = key.holderType === 'User' ? await this.users.getById(key.holderId)
+      : key.holderType === 'ServiceAccount' ? await this.serviceAccounts.getById(key.holderId) : null;
     if (!user || !LOGIN_STATES.has(user.state)) return fail('authz.invalid_session');
-    if (!user.otp) return fail('authz.disabled_2fa');
+    // The 2FA requirement applies to User holders only (BARONG.md §16.4).
+    if (!user.serviceAccount && !user.otp) return fail('authz.disabled_2fa');
+    if (key.allowedIps && !key.allowedIps.some((cidr) => cidrContains(cidr, f.ip))) return fail('authz.ip_not_allowed');
     if (!(await this.nonces.firstUse(kid!, nonce!))) return fail('authz.nonce_reused');
     return { ok: true as const, user };
   }

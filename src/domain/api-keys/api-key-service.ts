@@ -1,24 +1,30 @@
 import type { Db } from '../../db/db.js';
 import { isUniqueViolation } from '../../db/db.js';
-import { apiKeysRepo, type ApiKeyRecord, type KeyHolderType } from '../../db/repositories/api-keys.js';
+import { apiKeysRepo, type ApiKeyColumn, type ApiKeyPatch, type ApiKeyRecord, type KeyHolderType } from '../../db/repositories/api-keys.js';
 import { ModelError } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/aead.js';
 import { isApiKeyAlgorithm, type ApiKeyAlgorithm } from '../../lib/hmac.js';
 import { randomHex } from '../../lib/random.js';
 
-export type { KeyHolderType } from '../../db/repositories/api-keys.js';
+export type { ApiKeyColumn, ApiKeyPatch, ApiKeyRecord, KeyHolderType } from '../../db/repositories/api-keys.js';
+export { API_KEY_COLUMNS } from '../../db/repositories/api-keys.js';
 
 export interface KeyHolder { type: KeyHolderType; id: number; state: string }
 
 /** What `create` returns: the only place the plaintext secret is ever revealed. */
 export interface CreatedApiKey {
-  kid: string; algorithm: ApiKeyAlgorithm; scope: string[]; state: string; secret: string; createdAt: Date; updatedAt: Date;
+  kid: string; algorithm: ApiKeyAlgorithm; scope: string[]; state: string; secret: string;
+  allowedIps: string[] | null; expiresAt: Date | null; createdAt: Date; updatedAt: Date;
 }
 
 /** What the gateway needs to check a signed request (§11.5). */
 export interface VerificationKey {
   readonly kid: string; readonly algorithm: string; readonly secret: string; readonly state: string;
   readonly holderType: KeyHolderType; readonly holderId: number;
+  /** CIDRs the caller's IP must fall in; null = any. */
+  readonly allowedIps: readonly string[] | null;
+  /** Epoch ms after which the key no longer authenticates; null = never. */
+  readonly expiresAtMs: number | null;
 }
 
 export interface ApiKeyServiceOptions {
@@ -58,7 +64,7 @@ export class ApiKeyService {
    * HS* algorithm gets `algorithm.inclusion` alone), `key_holder_account.invalid` for a
    * holder that is not active.
    */
-  async create(holder: KeyHolder, input: { algorithm: string; scope?: string[] }): Promise<CreatedApiKey> {
+  async create(holder: KeyHolder, input: { algorithm: string; scope?: string[]; allowedIps?: string[] | null; expiresAt?: Date | null }): Promise<CreatedApiKey> {
     const algorithm = input.algorithm;
     const errors: string[] = [];
     if (!isApiKeyAlgorithm(algorithm)) {
@@ -79,10 +85,15 @@ export class ApiKeyService {
     for (let attempt = 1; ; attempt++) {
       const kid = randomHex(16);
       try {
-        const row = await apiKeysRepo.insert(this.db, { holderType: holder.type, holderId: holder.id, kid, algorithm, scope, secretEncrypted });
+        const row = await apiKeysRepo.insert(this.db, {
+          holderType: holder.type, holderId: holder.id, kid, algorithm, scope, secretEncrypted, allowedIps: input.allowedIps ?? null, expiresAt: input.expiresAt ?? null,
+        });
         // A "not found" for this kid may have been cached by a probe before it existed.
         this.invalidate(kid);
-        return { kid: row.kid, algorithm, scope: row.scope, state: row.state, secret, createdAt: row.createdAt, updatedAt: row.updatedAt };
+        return {
+          kid: row.kid, algorithm, scope: row.scope, state: row.state, secret, allowedIps: row.allowedIps, expiresAt: row.expiresAt,
+          createdAt: row.createdAt, updatedAt: row.updatedAt,
+        };
       } catch (err) {
         if (attempt < KID_ATTEMPTS && isUniqueViolation(err, 'index_apikeys_on_kid')) continue;
         throw err;
@@ -134,6 +145,32 @@ export class ApiKeyService {
     }
   }
 
+  /** The key of this holder, or null (a kid of someone else is as good as unknown). */
+  async ofHolder(holder: { type: KeyHolderType; id: number }, kid: string): Promise<ApiKeyRecord | null> {
+    const row = await apiKeysRepo.byKid(this.db, kid);
+    return row && row.holderType === holder.type && row.holderId === holder.id ? row : null;
+  }
+
+  page(holder: { type: KeyHolderType; id: number }, o: { orderBy: ApiKeyColumn; ordering: 'asc' | 'desc'; page: number; limit: number }) {
+    return apiKeysRepo.pageForHolder(this.db, holder.type, holder.id, o);
+  }
+
+  /**
+   * Updates a key of the holder. Activating a key of a holder that is not active is refused
+   * (`state.invalid`, BARONG.md §2.10). Fields absent from the patch keep their value
+   * (Warden fix #5: an update without `scope` keeps the scope).
+   */
+  async update(holder: KeyHolder, kid: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | null> {
+    if (patch.state === 'active' && holder.state !== 'active') throw new ModelError(['state.invalid']);
+    const row = await this.ofHolder(holder, kid);
+    if (!row) return null;
+    try {
+      return await apiKeysRepo.update(this.db, kid, patch);
+    } finally {
+      this.invalidate(kid);
+    }
+  }
+
   async setState(kid: string, state: string): Promise<ApiKeyRecord | null> {
     try {
       return await apiKeysRepo.setState(this.db, kid, state);
@@ -166,7 +203,8 @@ export class ApiKeyService {
     if (!row.secretEncrypted) return null;
     return Object.freeze({
       kid: row.kid, algorithm: row.algorithm, secret: this.encryptor.decrypt(row.secretEncrypted), state: row.state,
-      holderType: row.holderType, holderId: row.holderId,
+      holderType: row.holderType, holderId: row.holderId, allowedIps: row.allowedIps ? Object.freeze([...row.allowedIps]) : null,
+      expiresAtMs: row.expiresAt ? row.expiresAt.getTime() : null,
     });
   }
 

@@ -67,9 +67,9 @@ export class Gateway {
     const permitted = this.authorize(who.user, f);
     if (!permitted.ok) return deny(permitted.key, permitted.status);
     const user = who.user;
-    const token = this.d.issuer.issue({
-      uid: user.uid, username: user.username, email: user.email, referral_id: user.referralId, role: user.role, level: user.level, state: user.state,
-    });
+    const token = this.d.issuer.issue(user.serviceAccount
+      ? { uid: user.uid, email: user.email, role: user.role, level: user.level, state: user.state }
+      : { uid: user.uid, username: user.username, email: user.email, referral_id: user.referralId, role: user.role, level: user.level, state: user.state });
     return { allow: true, authorization: `Bearer ${token}` };
   }
 
@@ -109,6 +109,7 @@ export class Gateway {
   }
 
   private audit(user: UserSnapshot, f: GatewayFacts, topic: string | null, result: 'succeed' | 'denied'): void {
+    if (user.serviceAccount) return; // admin activities are written for User holders only (§18.2)
     this.d.audit.record({
       userId: user.id, ip: f.ip, country: this.d.geoip.lookup(f.ip).country, userAgent: f.userAgent, method: f.method, path: f.path,
       topic, result, params: f.query,

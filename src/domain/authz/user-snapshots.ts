@@ -5,6 +5,8 @@ import type { KeyValueStore } from '../../infra/kv/port.js';
 export interface UserSnapshot {
   id: number; uid: string; username: string | null; email: string; referralId: number | null;
   role: string; level: number; state: string; otp: boolean;
+  /** A service account holding an API key (BARONG.md §16.4): other JWT claims, no admin audit. */
+  serviceAccount?: true;
 }
 
 export const USER_CHANNEL = 'user-changed';

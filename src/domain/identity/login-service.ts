@@ -49,7 +49,7 @@ export class LoginService {
     let action = 'login';
     if (user.otp) {
       if (!input.otpCode || input.otpCode.trim() === '') throw new AppError('identity.session.missing_otp');
-      if (!(await this.d.secondFactor.verify(user, input.otpCode))) {
+      if (!(await this.d.secondFactor.verify(user, input.otpCode, { allowRecoveryCode: true, ctx }))) {
         await limiter.hit('login-fail', account, settings.rates.loginAccount);
         await this.fail(user, ctx, 'login::2fa', 'OTP code is invalid');
         throw new AppError('identity.session.invalid_otp');

@@ -8,7 +8,7 @@ import { dataErrors, passwordErrors } from '../users/user-rules.js';
 import type { IdentityDeps } from './deps.js';
 import { loadUserView, type UserView } from './user-view.js';
 
-export const ACTIVITY_TOPICS = ['all', 'session', 'otp', 'password', 'account'] as const;
+export const ACTIVITY_TOPICS = ['all', 'session', 'otp', 'password', 'account', 'api_keys', 'service_accounts'] as const;
 
 /** The signed-in user's own account (BARONG.md §7.2). */
 export class UserAccountService {

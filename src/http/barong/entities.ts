@@ -71,3 +71,23 @@ export function activityEntity(a: ActivityRow) {
     action: a.action, result: a.result, data: a.data, created_at: iso(a.created_at),
   };
 }
+
+/**
+ * APIKey (BARONG.md §4); `secret` only on creation. Beyond Barong: `allowed_ips` and
+ * `expires_at` (null = no limit).
+ */
+export function apiKeyEntity(k: { kid: string; algorithm: string; scope: string[]; state: string; allowedIps: string[] | null; expiresAt: Date | null; createdAt: Date; updatedAt: Date }, secret?: string) {
+  return {
+    kid: k.kid, algorithm: k.algorithm, scope: k.scope, state: k.state,
+    ...(secret !== undefined && k.algorithm.startsWith('HS') ? { secret } : {}),
+    allowed_ips: k.allowedIps, expires_at: iso(k.expiresAt), created_at: iso(k.createdAt), updated_at: iso(k.updatedAt),
+  };
+}
+
+/** `GET resource/service_accounts` renders raw records, timestamps with milliseconds (§7.10). */
+export function serviceAccountRecord(a: { id: number; uid: string; ownerId: number | null; email: string; role: string; level: number; state: string; createdAt: Date; updatedAt: Date }) {
+  return {
+    id: a.id, uid: a.uid, owner_id: a.ownerId, email: a.email, role: a.role, level: a.level, state: a.state,
+    created_at: isoMs(a.createdAt), updated_at: isoMs(a.updatedAt),
+  };
+}
