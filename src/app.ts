@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import http from 'node:http';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -15,6 +16,8 @@ import { resourceApiKeyRoutes } from './http/barong/resource/api-keys.js';
 import { resourceServiceAccountRoutes } from './http/barong/resource/service-accounts.js';
 import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
+import { gatewayFastPath } from './http/gateway/fast-path.js';
+import { HttpMetrics } from './http/metrics.js';
 
 /** Paths whose values must never reach a log line. */
 export const REDACTED = [
@@ -28,7 +31,19 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 /** Builds the HTTP application on a container; does not listen (tests use inject). */
 export async function buildApp(c: Container, opts: { logger?: FastifyServerOptions['logger'] | boolean } = {}): Promise<FastifyInstance> {
+  const metrics = new HttpMetrics();
+  // Set once the app exists; the server only gets requests after listen().
+  let fastPath: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | null = null;
   const app = Fastify({
+    // The gateway check skips Fastify on a listening server (http/gateway/fast-path.ts).
+    serverFactory: (handler, options) => {
+      const server = http.createServer((req, res) => { if (!fastPath?.(req, res)) handler(req, res); });
+      // What Fastify would have set on a server of its own.
+      const o = options as { keepAliveTimeout?: number; requestTimeout?: number };
+      server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = o.requestTimeout ?? 0;
+      return server;
+    },
     logger: opts.logger ?? loggerOptions(c.config.LOG_LEVEL),
     // Fastify accepts a hop count too (proxy-addr); its types only list the other forms.
     trustProxy: c.config.trustProxy as boolean | string | string[],
@@ -36,6 +51,15 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
     // Fastify's own request lines carry the full URL, and query strings may hold tokens: we log
     // method, route pattern, status and time ourselves (onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
+    // A URL that cannot be decoded never reaches a route: answer in the dialect of its door.
+    frameworkErrors: (error, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      if ((error as { code?: string }).code === 'FST_ERR_BAD_URL') {
+        if (req.url.startsWith(`${c.config.AUTHZ_PREFIX}/`)) return reply.status(400).type('application/json; charset=utf-8').send('{"errors":["authz.invalid_path"]}');
+        return reply.status(404).type('application/json').send({ error: 'Route is not found' });
+      }
+      return reply.status(400).type('application/json').send({ errors: ['server.request.invalid_body'] });
+    },
   });
   // Barong params are validated by http/barong/params.ts (Barong's keys); route schemas only document.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -73,7 +97,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
 
   app.setErrorHandler(barongErrorHandler);
   installNotFound(app);
-  await app.register(opsRoutes, { c });
+  await app.register(opsRoutes, { c, metrics });
+  fastPath = gatewayFastPath(c, metrics, app.log);
   const jwks = jwksDocument(c.keys);
   app.get('/.well-known/jwks.json', { schema: { tags: ['gateway'], summary: 'Public keys that verify the gateway JWTs (current key first, then previous ones)' } },
     async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));

@@ -1,21 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Container } from '../container.js';
+import type { HttpMetrics } from './metrics.js';
 
 /** Health and Prometheus metrics (CONTRACT.md "health"). */
-export async function opsRoutes(app: FastifyInstance, { c }: { c: Container }) {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'warden_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const duration = new Histogram({
-    name: 'warden_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
-  });
-
+export async function opsRoutes(app: FastifyInstance, { c, metrics }: { c: Container; metrics: HttpMetrics }) {
+  const registry = metrics.registry;
   app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
   app.get('/health/live', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));

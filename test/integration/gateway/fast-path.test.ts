@@ -1,0 +1,103 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import { activeUser, UA } from '../../helpers/client.js';
+import { compileTrust } from '../../../src/http/gateway/fast-path.js';
+
+let t: TestApp;
+let port: number;
+before(async () => {
+  t = await startTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
+});
+after(async () => { await t.close(); });
+
+interface Answer { status: number; body: string; authorization?: string; type?: string }
+
+/** One request over a real socket (the fast path), with a raw path that fetch would normalise. */
+function overHttp(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { 'user-agent': UA, ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode!, body: text, authorization: res.headers.authorization, type: res.headers['content-type'] }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function viaInject(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await t.app.inject({ method: method as 'GET', url: path, headers: { 'user-agent': UA, ...headers } });
+  return { status: res.statusCode, body: res.body, authorization: res.headers.authorization as string | undefined, type: res.headers['content-type'] as string | undefined };
+}
+
+test('the fast path answers exactly what the Fastify route answers', async () => {
+  const client = await activeUser(t);
+  const cookie = `_barong_session=${client.cookie}`;
+  const cases: [string, string, Record<string, string>][] = [
+    ['GET', '/api/v2/authz/api/v2/auth/public/ping', {}],
+    ['GET', '/api/v2/authz/api/v2/auth/resource/users/me', {}],
+    ['GET', '/api/v2/authz/api/v2/auth/resource/users/me?x=1&x=2', { cookie: `a=b; ${cookie}` }],
+    ['POST', '/api/v2/authz/api/v2/auth/resource/users/me', { cookie }],
+    ['POST', '/api/v2/authz/api/v2/auth/resource/users/me', { cookie, 'x-csrf-token': client.csrf! }],
+    ['GET', '/api/v2/authz/api/v2/auth/admin/users', { cookie }],
+    ['GET', '/api/v2/authz/api/v2/auth/management/users', {}],
+    ['GET', '/api/v2/authz/api/v2/auth/resource/users/me', { 'x-auth-apikey': 'ffffffffffffffff' }],
+    ['GET', '/api/v2/authz/api/v2/auth/resource/../../../etc', {}],
+    ['GET', '/api/v2/authz/api/v2/auth/%E0%A4%A', {}],
+    ['GET', '/api/v2/authz/api/v2/auth/resource/users/me', { cookie, 'x-original-method': 'DELETE' }],
+  ];
+  for (const [method, path, headers] of cases) {
+    const fast = await overHttp(method, path, headers);
+    const slow = await viaInject(method, path, headers);
+    assert.equal(fast.status, slow.status, `${method} ${path}`);
+    assert.equal(fast.type, slow.type, `${method} ${path}`);
+    if (slow.authorization) assert.match(fast.authorization ?? '', /^Bearer /, `${method} ${path}`);
+    else assert.equal(fast.authorization, undefined);
+    // tokens differ only by issue time and jti; error bodies must be identical
+    if (slow.status !== 200) assert.equal(fast.body, slow.body, `${method} ${path}`);
+    else assert.equal(fast.body, '');
+  }
+});
+
+test('X-Forwarded-For is trusted from loopback on the fast path as in Fastify (TRUST_PROXY)', async () => {
+  await t.c.db.query("INSERT INTO restrictions (category, scope, value, code, state) VALUES ('blacklist', 'ip', '203.0.113.77', 403, 'enabled')");
+  await t.c.policy.changed('restrictions');
+  const path = '/api/v2/authz/api/v2/auth/public/ping';
+  const end = Date.now() + 3000;
+  while ((await overHttp('GET', path, { 'x-forwarded-for': '203.0.113.77' })).status !== 403 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await overHttp('GET', path, { 'x-forwarded-for': '203.0.113.77' }), await viaInject('GET', path, { 'x-forwarded-for': '203.0.113.77' }));
+  assert.equal((await overHttp('GET', path, { 'x-forwarded-for': '203.0.113.78' })).status, 200);
+  const trustNone = compileTrust(false);
+  assert.equal(trustNone('127.0.0.1', 0), false);
+  assert.equal(compileTrust(['loopback'])('127.0.0.1', 0), true);
+  assert.equal(compileTrust(['10.0.0.0/8'])('127.0.0.1', 0), false);
+});
+
+test('a request body is ignored and the connection stays usable; other URLs still reach Fastify', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const ask = (method: string, path: string, body?: string) => new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'user-agent': UA, 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); });
+    req.on('error', reject);
+    req.end(body);
+  });
+  try {
+    assert.equal(await ask('POST', '/api/v2/authz/api/v2/auth/identity/sessions', JSON.stringify({ big: 'x'.repeat(100_000) })), 200);
+    assert.equal(await ask('GET', '/api/v2/authz/api/v2/auth/public/ping'), 200);
+    assert.equal(await ask('GET', '/api/v2/auth/identity/ping'), 200);
+    assert.equal(await ask('GET', '/api/v2/authz'), 404);
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('fast-path requests are counted in /metrics under the route pattern', async () => {
+  const before = await t.app.inject({ method: 'GET', url: '/metrics' });
+  const count = (text: string) => Number(/warden_http_requests_total\{method="GET",route="\/api\/v2\/authz\/\*",status="401"\} (\d+)/.exec(text)?.[1] ?? 0);
+  const n0 = count(before.body);
+  for (let i = 0; i < 3; i++) await overHttp('GET', '/api/v2/authz/api/v2/auth/resource/users/me');
+  assert.equal(count((await t.app.inject({ method: 'GET', url: '/metrics' })).body), n0 + 3);
+});
