@@ -10,19 +10,33 @@ import { jwksDocument } from './domain/authz/jwks.js';
 import { barongErrorHandler, installNotFound } from './http/barong/error-handler.js';
 import { identityRoutes } from './http/barong/identity/routes.js';
 import { publicRoutes } from './http/barong/public/routes.js';
+import { identityOAuthRoutes } from './http/barong/identity/oauth.js';
+import { resourceOAuthRoutes } from './http/barong/resource/oauth.js';
+import { publicAuth0Routes } from './http/barong/public/auth0.js';
 import { resourceUserRoutes } from './http/barong/resource/users.js';
+import { resourceAntiPhishingRoutes } from './http/barong/resource/anti-phishing.js';
+import { freezeRoutes } from './http/barong/identity/freeze.js';
 import { resourceOtpRoutes } from './http/barong/resource/otp.js';
 import { resourceApiKeyRoutes } from './http/barong/resource/api-keys.js';
 import { resourceServiceAccountRoutes } from './http/barong/resource/service-accounts.js';
+import { resourceProfileRoutes } from './http/barong/resource/profiles.js';
+import { resourcePhoneRoutes } from './http/barong/resource/phones.js';
+import { resourceLabelRoutes } from './http/barong/resource/labels.js';
+import { resourceDataStorageRoutes } from './http/barong/resource/data-storage.js';
+import { resourceDocumentRoutes } from './http/barong/resource/documents.js';
+import { resourceAddressRoutes } from './http/barong/resource/addresses.js';
+import { publicKycRoutes } from './http/barong/public/kyc.js';
+import { publicUploadRoutes } from './http/barong/public/uploads.js';
 import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { HttpMetrics } from './http/metrics.js';
+import { nbcDoor } from './http/nbc/door.js';
 
 /** Paths whose values must never reach a log line. */
 export const REDACTED = [
   'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'req.headers["x-auth-signature"]',
-  'res.headers["set-cookie"]',
+  'res.headers["set-cookie"]', 'req.headers["x-refresh-token"]', 'res.headers["x-refresh-token"]', 'req.headers["x-registration-token"]',
 ];
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
@@ -104,11 +118,26 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
     async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));
   await app.register(identityRoutes, { prefix: `${prefix}/identity`, c });
   await app.register(publicRoutes, { prefix: `${prefix}/public`, c });
+  await app.register(identityOAuthRoutes, { prefix: `${prefix}/identity`, c });
+  await app.register(resourceOAuthRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(publicAuth0Routes, { prefix: `${prefix}/public`, c });
+  await app.register(publicKycRoutes, { prefix: `${prefix}/public`, c });
+  await app.register(publicUploadRoutes, { prefix: `${prefix}/public`, c });
+  await app.register(resourceDocumentRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceAddressRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceUserRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceAntiPhishingRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(freezeRoutes, { prefix: `${prefix}/identity`, c });
   await app.register(resourceOtpRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceApiKeyRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceServiceAccountRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceProfileRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourcePhoneRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceLabelRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceDataStorageRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
+  // The NBC gate door at the root, with its own error dialect (scoped to its plugin).
+  await app.register(nbcDoor, { c });
   app.get(`${prefix}/resource/swagger_doc`, { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

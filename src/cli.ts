@@ -11,11 +11,13 @@ import { createActiveUser } from './domain/identity/admin-bootstrap.js';
 import { generateSigningKeyPem } from './infra/keys/keystore.js';
 import { AppError } from './errors/app-error.js';
 import path from 'node:path';
+import { replayCommand } from './events-replay-cli.js';
 
 const USAGE = `usage: warden [serve]
        warden migrate
        warden admin create --email E --password P [--role superadmin]
-       warden keys generate [--algorithm RS256|ES256|EdDSA]`;
+       warden keys generate [--algorithm RS256|ES256|EdDSA]
+       warden events replay --from <time> [--to <time>]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', sub] = argv;
@@ -57,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
       const pem = generateSigningKeyPem(alg);
       process.stdout.write(`JWT_ALGORITHM=${alg}\nJWT_PRIVATE_KEY="${pem.trim().replace(/\n/g, '\\n')}"\nENCRYPTION_KEY=${randomBytes(32).toString('hex')}\n`);
       return 0;
+    }
+    case 'events': {
+      if (sub !== 'replay') break;
+      const { values } = parseArgs({ args: argv.slice(2), options: { from: { type: 'string' }, to: { type: 'string' } } });
+      if (!values.from) break;
+      return replayCommand(configOrExit(env), values.from, values.to, (line) => process.stdout.write(`${line}\n`));
     }
     case '--help': case '-h': case 'help':
       process.stdout.write(`${USAGE}\n`);

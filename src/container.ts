@@ -11,7 +11,8 @@ import { RedisKeyValueStore } from './infra/kv/redis.js';
 import { assertKeysMatchDatabase, loadKeys, type Keys } from './infra/keys/keystore.js';
 import { createCaptchaVerifier, type CaptchaVerifier } from './infra/captcha/captcha.js';
 import { MailDispatcher } from './infra/mail/mail-dispatcher.js';
-import { MAIL_EVENTS } from './infra/mail/templates.js';
+import { MailMap, loadMailMap } from './infra/mail/mail-map.js';
+import type { EventPublisher } from './infra/amqp/port.js';
 import { FileMailTransport, SmtpMailTransport, type MailTransport } from './infra/mail/transport.js';
 import { openGeoIp, type GeoIp } from './infra/geoip/geoip.js';
 import { Encryptor } from './lib/aead.js';
@@ -22,6 +23,9 @@ import { PasswordHasher } from './domain/auth/password-hasher.js';
 import { RateLimiter } from './domain/auth/rate-limiter.js';
 import { CallerResolver } from './domain/authz/caller.js';
 import { EventLog } from './domain/events/event-log.js';
+import { buildEventApi, type EventApi } from './domain/events/event-api-wiring.js';
+import { AccountFreezeService } from './domain/identity/account-freeze-service.js';
+import { AntiPhishingService } from './domain/identity/anti-phishing-service.js';
 import { AccountService } from './domain/identity/account-service.js';
 import { createActiveUser } from './domain/identity/admin-bootstrap.js';
 import type { IdentityDeps, SecondFactor } from './domain/identity/deps.js';
@@ -44,9 +48,20 @@ import { ApiKeyService } from './domain/api-keys/api-key-service.js';
 import { NonceGuard } from './domain/api-keys/nonce-guard.js';
 import { HmacApiKeyAuthenticator } from './domain/api-keys/api-key-authenticator.js';
 import { KeyManagement } from './domain/api-keys/key-management.js';
+import { Abilities, DEFAULT_ABILITIES, readAbilitiesFile } from './domain/admin/abilities.js';
 import { ServiceAccountService } from './domain/service-accounts/service-account-service.js';
 import { ServiceAccountSnapshots } from './domain/service-accounts/service-account-snapshots.js';
 import { OtpService } from './domain/otp/otp-service.js';
+import { buildTokenAuth, type TokenAuth } from './domain/token-auth/wiring.js';
+import { buildKycDocuments, type KycDocuments } from './domain/kyc/documents-wiring.js';
+import { buildOAuth } from './domain/oauth/wiring.js';
+import type { OAuthService } from './domain/oauth/oauth-service.js';
+import type { Auth0Login } from './domain/oauth/auth0-login.js';
+import { FetchOAuthHttp, type OAuthHttp } from './infra/oauth/http.js';
+import { buildKycProfiles, type KycProfiles } from './domain/kyc/profiles-wiring.js';
+import { parseStorageTitles } from './domain/data-storage/data-storage-rules.js';
+import { createSmsProvider } from './infra/sms/create.js';
+import type { SmsProvider } from './infra/sms/port.js';
 
 export interface Container {
   config: Config;
@@ -69,9 +84,25 @@ export interface Container {
   gateway: Gateway;
   apiKeys: ApiKeyService;
   keyManagement: KeyManagement;
+  /** Admin abilities (BARONG.md §16.3), from ABILITIES_FILE or Barong's defaults. */
+  abilities: Abilities;
   serviceAccounts: ServiceAccountService;
   otp: OtpService;
+  /** KYC documents, addresses, uploads storage, provider callbacks, admin review. */
+  kycDocuments: KycDocuments;
+  /** KYC profiles, phones (SMS port), the user's public labels, data storage; `pii` seals personal fields. */
+  kycProfiles: KycProfiles;
   mailer: MailDispatcher;
+  /** RabbitMQ relay of the outbox (when AMQP_URL is set), event signer, outbox pruning. */
+  eventApi: EventApi;
+  antiPhishing: AntiPhishingService;
+  freezes: AccountFreezeService;
+  /** Token sign-in, refresh tokens, mailed codes, step-by-step sign-up, 2FA type/reset (the NBC gate door). */
+  tokenAuth: TokenAuth;
+  /** Social login and account linking (OAuth 2.0 / OpenID Connect). */
+  oauth: OAuthService;
+  /** Barong's POST identity/sessions/auth0. */
+  auth0: Auth0Login;
   close(): Promise<void>;
 }
 
@@ -82,6 +113,14 @@ export interface ContainerOverrides {
   now?: () => number;
   /** Start the background mail loop (off in most tests, which drain explicitly). */
   startMailer?: boolean;
+  /** Publish events through this instead of AMQP_URL (tests: the in-memory twin). */
+  eventPublisher?: EventPublisher;
+  /** Start the background event relay and pruner (default true). */
+  startRelay?: boolean;
+  /** How the OAuth module reaches providers (tests: a wrapper that tampers with answers). */
+  oauthHttp?: OAuthHttp;
+  /** Send phone codes through this instead of SMS_PROVIDER (tests: MemorySmsProvider). */
+  sms?: SmsProvider;
 }
 
 /** Wires everything in dependency order. Opens connections, migrates, seeds. */
@@ -101,11 +140,14 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     const transport = o.mailTransport ?? (config.SMTP_URL
       ? new SmtpMailTransport(config.SMTP_URL)
       : new FileMailTransport(path.join(config.dataDir, 'mail'), logger));
+    const mailMap = config.MAIL_TEMPLATES_FILE ? loadMailMap(config.MAIL_TEMPLATES_FILE) : MailMap.defaults();
     const mailer = new MailDispatcher({
       db, transport, logger, appUrl: config.APP_URL, appName: config.APP_NAME, defaultLanguage: config.DEFAULT_LANGUAGE,
       from: config.MAIL_FROM, maxAttempts: config.MAIL_MAX_ATTEMPTS, now: () => new Date(now()),
+      mailMap, openAntiPhishing: (sealed) => encryptor.decrypt(sealed), freezeLink: (uid) => freezes.link(uid),
     });
-    const events = new EventLog((name) => MAIL_EVENTS.has(name), () => mailer.kick(), (uids) => {
+    const eventApi = buildEventApi({ settings: config, db, key: keys, logger, now, publisher: o.eventPublisher });
+    const events = new EventLog((name) => mailMap.handles(name), () => { mailer.kick(); eventApi.kick(); }, (uids) => {
       for (const uid of uids) void kv.publish(USER_CHANNEL, uid).catch((err) => logger.warn({ err: (err as Error).message }, 'user change not announced'));
     });
     const sessions = new SessionService(kv, config.SESSION_EXPIRE_TIME, now);
@@ -145,30 +187,79 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       settings: { allowedRoles: config.SERVICE_ACCOUNT_ROLES.split(','), maxPerOwner: config.SERVICE_ACCOUNTS_PER_USER },
       announce: (uid) => { serviceAccountSnapshots.forget(uid); void kv.publish(USER_CHANNEL, uid).catch((err) => logger.warn({ err: (err as Error).message }, 'service account change not announced')); },
     });
-    const keyManagement = new KeyManagement({ db, apiKeys, secondFactor: identity.secondFactor, activities: identity.activities, now });
+    const keyManagement = new KeyManagement({
+      db, apiKeys, secondFactor: identity.secondFactor, activities: identity.activities, now, onHold: (owner) => tokenAuth.apiKeyHold.active(owner),
+    });
     const [otpAttempts, otpWindow] = config.RATE_LIMIT_OTP_USER.split('/').map(Number);
     const otp = new OtpService({
       db, encryptor, labels: identity.labels, events, activities: identity.activities, sessions, limiter: identity.limiter,
       apiKeyCache: apiKeys, issuer: config.APP_NAME, attempts: { count: otpAttempts, seconds: otpWindow }, now,
       onDisabled: [(user, q) => serviceAccounts.deactivateKeysOfOwner(user.id, q)],
     });
+    const tokenAuth = buildTokenAuth({
+      identity, keys, totp: otp, now,
+      settings: {
+        accessTokenLifetime: config.NBC_ACCESS_TOKEN_LIFETIME, refreshTokenLifetime: config.NBC_REFRESH_TOKEN_LIFETIME,
+        emailCodeLifetime: config.EMAIL_CODE_LIFETIME, emailCodeMaxAttempts: config.EMAIL_CODE_MAX_ATTEMPTS,
+        linkLifetime: config.JWT_EXPIRE_TIME, apiKeyHoldSeconds: config.TFA_RESET_HOLD_SECONDS,
+      },
+    });
     const gateway = new Gateway({
       apiKeys: new HmacApiKeyAuthenticator(apiKeys, new NonceGuard(kv, config.APIKEY_NONCE_LIFETIME), users, serviceAccountSnapshots, config.APIKEY_NONCE_LIFETIME, now),
       policy, sessions, users, geoip, issuer: new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now), audit: new AdminAudit(db, logger),
       csrfProtection: config.CSRF_PROTECTION, apiPrefix: config.API_PREFIX,
     });
+    const kycDocuments = buildKycDocuments({
+      db, events, labels: identity.labels, encryptionKey: keys.encryptionKey, log: logger, now, dataDir: config.dataDir,
+      uploadsPath: `${config.API_PREFIX}/public/uploads`, urlLifetime: config.UPLOAD_URL_EXPIRE_TIME,
+      settings: {
+        documentTypes: config.DOCUMENT_TYPES.split(',').map((t) => t.trim()).filter(Boolean), requireExpire: config.REQUIRED_DOCS_EXPIRE,
+        docNumLimit: config.DOC_NUM_LIMIT, limits: { minBytes: config.UPLOAD_SIZE_MIN_RANGE, maxBytes: config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024 },
+      },
+      s3: config.S3_BUCKET ? { bucket: config.S3_BUCKET, endpoint: config.S3_ENDPOINT, region: config.S3_REGION, accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY, forcePathStyle: config.S3_FORCE_PATH_STYLE } : undefined,
+      provider: {
+        name: config.KYC_PROVIDER, secret: config.KYC_CALLBACK_SECRET,
+        kycaid: config.KYC_PROVIDER === 'kycaid' ? { url: config.KYCAID_API_URL, token: config.KYCAID_API_TOKEN!, formId: config.KYCAID_FORM_ID, callbackUrl: config.KYCAID_CALLBACK_URL } : undefined,
+      },
+      // Called only while serving callbacks, after kycProfiles below exists.
+      reviewProfile: (user, verdict) => kycProfiles.profiles.review(user, verdict),
+    });
+    const freezes = new AccountFreezeService(identity, apiKeys, {
+      url: config.FREEZE_URL ?? `${config.APP_URL.replace(/\/+$/, '')}${config.API_PREFIX}/identity/users/freeze`,
+      lifetimeSeconds: config.FREEZE_LINK_LIFETIME,
+    }, serviceAccounts);
+    const antiPhishing = new AntiPhishingService(identity, encryptor);
+    const { oauth, auth0 } = buildOAuth({
+      identity, accounts, http: o.oauthHttp ?? new FetchOAuthHttp(), encryptionKey: keys.encryptionKey, now,
+      warn: (fields, msg) => logger.warn(fields, msg),
+      settings: {
+        providersFile: config.OAUTH_PROVIDERS_FILE, apiPrefix: config.API_PREFIX, appUrl: config.APP_URL, callbackBaseUrl: config.OAUTH_CALLBACK_BASE_URL,
+        resultUrl: config.OAUTH_RESULT_URL, auth0Domain: config.AUTH0_DOMAIN, auth0ClientId: config.AUTH0_CLIENT_ID,
+      },
+    });
+    const [phoneCodes, phoneCodeWindow] = config.RATE_LIMIT_PHONE_CODE.split('/').map(Number);
+    const kycProfiles = buildKycProfiles({
+      db, events, labels: identity.labels, limiter: identity.limiter, encryptionKey: keys.encryptionKey, log: logger, now,
+      sms: o.sms ?? createSmsProvider(config, logger), dataStorageTitles: parseStorageTitles(config.DATA_STORAGE_TITLES),
+      phone: { codeLifetime: config.PHONE_CODE_LIFETIME, maxAttempts: config.PHONE_CODE_MAX_ATTEMPTS, sendRate: { count: phoneCodes, seconds: phoneCodeWindow } },
+    });
     if (o.startMailer !== false) mailer.start();
+    if (o.startRelay !== false) eventApi.start();
     return {
+      eventApi, antiPhishing, freezes, oauth, auth0, kycProfiles, tokenAuth,
       config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
+      abilities: new Abilities(config.ABILITIES_FILE ? readAbilitiesFile(config.ABILITIES_FILE) : DEFAULT_ABILITIES), kycDocuments,
       captcha: createCaptchaVerifier({ provider: config.CAPTCHA_PROVIDER, secret: config.CAPTCHA_SECRET, siteKey: config.CAPTCHA_SITE_KEY, verifyUrl: config.CAPTCHA_VERIFY_URL }),
       passwordRegexpRubyForm: config.PASSWORD_REGEXP ? rubyRegexpToS(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP_RUBY_FORM,
       logins: new LoginService(identity, accounts),
       resets: new PasswordResetService(identity),
       userAccounts: new UserAccountService(identity),
-      callers: new CallerResolver(db, gateway, keys.verificationKeys, now),
+      callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
       whitelinks: new WhitelinkService(db, kv),
       async close() {
         policy.stop();
+        await kycDocuments.close();
+        await eventApi.stop();
         await mailer.stop();
         await transport.close();
         await kv.close();

@@ -54,6 +54,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (env.CAPTCHA_PROVIDER !== 'none' && !env.CAPTCHA_SECRET) {
     problems.push(`CAPTCHA_SECRET: required when CAPTCHA_PROVIDER=${env.CAPTCHA_PROVIDER}`);
   }
+  if (env.KYC_PROVIDER !== 'local' && !env.KYC_CALLBACK_SECRET) problems.push(`KYC_CALLBACK_SECRET: required when KYC_PROVIDER=${env.KYC_PROVIDER}`);
+  if (env.KYC_PROVIDER === 'kycaid' && !env.KYCAID_API_TOKEN) problems.push('KYCAID_API_TOKEN: required when KYC_PROVIDER=kycaid');
+  if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) problems.push('S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  if (env.SMS_PROVIDER === 'twilio') {
+    for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_VERIFY_SERVICE_SID'] as const) if (!env[k]) problems.push(`${k}: required when SMS_PROVIDER=twilio`);
+  }
   const corsOrigins = parseCors(env.CORS_ORIGINS ?? '*', problems);
   if (env.PASSWORD_REGEXP !== undefined) {
     try { rubyRegexpToJs(env.PASSWORD_REGEXP); } catch (e) { problems.push(`PASSWORD_REGEXP: ${(e as Error).message}`); }

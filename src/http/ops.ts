@@ -10,10 +10,14 @@ export async function opsRoutes(app: FastifyInstance, { c, metrics }: { c: Conta
   });
 
   app.get('/health/live', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { tags: ['ops'], summary: 'Database and key-value store are reachable' } }, async (_req, reply) => {
+  app.get('/health/ready', { schema: { tags: ['ops'], summary: 'Database, key-value store and (when configured) the event broker are reachable' } }, async (_req, reply) => {
     const checks: Record<string, 'ok' | 'down'> = {};
     try { await c.db.query('SELECT 1'); checks.database = 'ok'; } catch { checks.database = 'down'; }
     checks.kv = (await c.kv.ping()) ? 'ok' : 'down';
+    // Only when AMQP_URL is set. A down broker makes the instance unready too (CONTRACT.md):
+    // requests would still succeed, but an operator must learn that events are piling up.
+    const broker = await c.eventApi.brokerReachable().catch(() => false);
+    if (broker !== null) checks.broker = broker ? 'ok' : 'down';
     const ok = Object.values(checks).every((v) => v === 'ok');
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
   });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/load.js';
-import { buildContainer, type Container } from '../../src/container.js';
+import { buildContainer, type Container, type ContainerOverrides } from '../../src/container.js';
 import { buildApp } from '../../src/app.js';
 import { MemoryKeyValueStore } from '../../src/infra/kv/memory.js';
 import { RedisKeyValueStore } from '../../src/infra/kv/redis.js';
@@ -41,7 +41,7 @@ const TEST_ENV: Record<string, string> = {
  * The whole server on a database of its own, the key-value store (Redis with a private prefix
  * when REDIS_URL is set), and a real SMTP server in process that receives every mail.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, overrides: Omit<ContainerOverrides, 'db' | 'kv' | 'now'> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-test-'));
   const { db, cleanup } = await openTestDb({ migrated: false });
   const smtp = await startSmtpServer();
@@ -50,7 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ? await RedisKeyValueStore.connect(process.env.REDIS_URL, `warden-test:${randomBytes(6).toString('hex')}:`)
     : new MemoryKeyValueStore(clock.now);
   const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, SMTP_URL: smtp.url, ...env });
-  const c = await buildContainer(config, pino({ level: 'silent' }), { db, kv, now: clock.now });
+  const c = await buildContainer(config, pino({ level: 'silent' }), { db, kv, now: clock.now, ...overrides });
   const app = await buildApp(c, { logger: false });
   await app.ready();
   return {

@@ -3,7 +3,7 @@ import type { Queryable } from '../db.js';
 /** Rows needed to render a user with full info (profiles, phones, data storages). */
 export interface ProfileRow {
   first_name_encrypted: string | null; last_name_encrypted: string | null; dob_encrypted: string | null; address_encrypted: string | null;
-  postcode: string | null; city: string | null; country: string | null; state: number; metadata: string | null; created_at: Date; updated_at: Date;
+  postcode_encrypted: string | null; city_encrypted: string | null; country: string | null; state: number; metadata: string | null; created_at: Date; updated_at: Date;
 }
 export interface PhoneRow { country: string; number_encrypted: string; validated_at: Date | null }
 export interface DataStorageRow { title: string; data: string; created_at: Date; updated_at: Date }

@@ -30,6 +30,42 @@ export const labelsRepo = {
     );
     return { label: toLabel(r), previous: null };
   },
+  /** All labels of a user by creation time (GET resource/labels). */
+  async ordered(q: Queryable, userId: number, ordering: 'asc' | 'desc'): Promise<Label[]> {
+    const dir = ordering === 'desc' ? 'DESC' : 'ASC';
+    return (await q.query<LabelRow>(`SELECT * FROM labels WHERE user_id = $1 ORDER BY created_at ${dir}, id ${dir}`, [userId])).map(toLabel);
+  },
+  /** Every label of a user with this key, any scope, oldest first. */
+  async byKey(q: Queryable, userId: number, key: string): Promise<Label[]> {
+    return (await q.query<LabelRow>('SELECT * FROM labels WHERE user_id = $1 AND key = $2 ORDER BY id', [userId, key])).map(toLabel);
+  },
+  async insert(q: Queryable, l: { userId: number; key: string; value: string; scope: string; description: string | null }): Promise<Label> {
+    const [r] = await q.query<LabelRow>(
+      'INSERT INTO labels (user_id, key, value, scope, description) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [l.userId, l.key, l.value, l.scope, l.description],
+    );
+    return toLabel(r);
+  },
+  async updateById(q: Queryable, id: number, fields: { value?: string; description?: string | null; scope?: string }): Promise<Label> {
+    const [r] = await q.query<LabelRow>(
+      `UPDATE labels SET value = COALESCE($2, value), scope = COALESCE($3, scope),
+         description = CASE WHEN $4::boolean THEN $5 ELSE description END, updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, fields.value ?? null, fields.scope ?? null, fields.description !== undefined, fields.description ?? null],
+    );
+    return toLabel(r);
+  },
+  async removeById(q: Queryable, id: number): Promise<boolean> {
+    return (await q.query('DELETE FROM labels WHERE id = $1 RETURNING id', [id])).length > 0;
+  },
+  /** Ids of the users holding key=value (any scope unless given), for admin lists. */
+  async userIdsWith(q: Queryable, key: string, value: string, scope?: string): Promise<number[]> {
+    const rows = await q.query<{ user_id: string }>(
+      'SELECT DISTINCT user_id FROM labels WHERE key = $1 AND value = $2 AND ($3::text IS NULL OR scope = $3) ORDER BY user_id',
+      [key, value, scope ?? null],
+    );
+    return rows.map((r) => Number(r.user_id));
+  },
   async remove(q: Queryable, userId: number, key: string, scope: string): Promise<boolean> {
     return (await q.query('DELETE FROM labels WHERE user_id = $1 AND key = $2 AND scope = $3 RETURNING id', [userId, key, scope])).length > 0;
   },

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.js';
-import { ModelError } from '../../errors/app-error.js';
+import { AppError, ModelError } from '../../errors/app-error.js';
 import { isCidr } from '../../lib/ip.js';
 import type { ActivityLog, RequestContext } from '../activities/activity-log.js';
 import type { SecondFactor } from '../identity/deps.js';
@@ -17,7 +17,11 @@ const MAX_ALLOWED_IPS = 32;
  * change needs his TOTP code, and leaves an activity (topic `api_keys`) either way.
  */
 export class KeyManagement {
-  constructor(private readonly d: { db: Db; apiKeys: ApiKeyService; secondFactor: SecondFactor; activities: ActivityLog; now: () => number }) {}
+  constructor(private readonly d: {
+    db: Db; apiKeys: ApiKeyService; secondFactor: SecondFactor; activities: ActivityLog; now: () => number;
+    /** True while the owner may not create keys (a recent 2FA reset: domain/two-factor/api-key-hold.ts). */
+    onHold?: (owner: User) => Promise<boolean>;
+  }) {}
 
   page(holder: KeyHolder, o: PageOptions): Promise<{ rows: ApiKeyRecord[]; total: number }> {
     return this.d.apiKeys.page(holder, o);
@@ -26,6 +30,10 @@ export class KeyManagement {
   async create(owner: User, holder: KeyHolder, input: NewKeyInput, totp: string, family: TotpFamily, ctx: RequestContext): Promise<CreatedApiKey> {
     this.checkLimits(input);
     await this.guard(owner, totp, family, ctx, 'create api key');
+    if (this.d.onHold && (await this.d.onHold(owner))) {
+      await this.log(owner, ctx, 'create api key', 'failed', 'API-key creation is on hold after a 2FA reset');
+      throw new AppError('resource.api_key.on_hold');
+    }
     const key = await this.d.apiKeys.create(holder, input);
     await this.log(owner, ctx, 'create api key', 'succeed');
     return key;

@@ -25,6 +25,8 @@ export class CallerResolver {
     private readonly gateway: Gateway,
     private readonly verificationKeys: ReadonlyArray<VerifyingKey>,
     private readonly now: () => number = Date.now,
+    /** Token sign-in's device sessions: a JWT with `sid` is refused once its session ended. */
+    private readonly tokenSessions?: { isActive(sid: string, user: User): Promise<boolean> },
   ) {}
 
   async resolve(f: CallerFacts): Promise<Caller> {
@@ -42,7 +44,8 @@ export class CallerResolver {
   }
 
   private async fromBearer(header: string): Promise<User> {
-    const m = /^Bearer (\S+)$/.exec(header);
+    // Token sign-in clients (the NBC gate door) may send the access token without the scheme.
+    const m = /^(?:Bearer )?(\S+)$/.exec(header);
     if (!m) throw new AppError('jwt.decode_and_verify');
     let claims: Record<string, unknown>;
     try {
@@ -60,6 +63,9 @@ export class CallerResolver {
     const user = await usersRepo.byUid(this.db, claims.uid as string);
     if (!user) throw new AppError('record.not_found');
     if (!LOGIN_STATES.has(user.state)) throw new AppError('authz.user_not_active');
+    if (claims.sid !== undefined && (typeof claims.sid !== 'string' || !this.tokenSessions || !(await this.tokenSessions.isActive(claims.sid, user)))) {
+      throw new AppError('jwt.decode_and_verify');
+    }
     return user;
   }
 }

@@ -51,11 +51,16 @@ export class Gateway {
 
   private get accessPath() { return `${this.d.apiPrefix.replace(/^\/+/, '')}/identity/users/access`; }
   private get loginPath() { return `${this.d.apiPrefix.replace(/^\/+/, '')}/identity/sessions`; }
+  /** Paths that sign a user in (blocklogin applies): password login, Auth0, social login (the flow and its sign-in step). */
+  private isLoginPath(path: string) {
+    const p = this.loginPath;
+    return path === p || path === `${p}/auth0` || path === `${p}/oauth` || path.startsWith(`${this.d.apiPrefix.replace(/^\/+/, '')}/identity/oauth/`);
+  }
 
   async check(f: GatewayFacts): Promise<GatewayResult> {
     const policy = this.d.policy.current;
     if (f.path !== this.accessPath) {
-      const denial = checkRestrictions(policy.restrictions, { path: f.path, ip: f.ip, location: () => this.d.geoip.lookup(f.ip), loginPath: this.loginPath });
+      const denial = checkRestrictions(policy.restrictions, { path: f.path, ip: f.ip, location: () => this.d.geoip.lookup(f.ip), loginPath: this.isLoginPath(f.path) ? f.path : this.loginPath });
       if (denial) return deny(denial.key, denial.status);
     }
     const rule = pathRule(policy.rules, f.path);

@@ -19,6 +19,13 @@ export function withoutNulls<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
+/** The uid of the user an event record is about: `record.user.uid`, or `record.uid` for `model.user.*`. */
+export function subjectUid(record: object): string | null {
+  const r = record as { uid?: unknown; user?: { uid?: unknown } | null };
+  if (r.user && typeof r.user.uid === 'string') return r.user.uid;
+  return typeof r.uid === 'string' ? r.uid : null;
+}
+
 /**
  * Writes domain events to the outbox inside the caller's transaction, so an event exists if
  * and only if its change was committed. Consumers (mailer, RabbitMQ) read the outbox later.
@@ -40,7 +47,9 @@ export class EventLog {
     }
     const payload: Record<string, unknown> = { record, name };
     if (changes && Object.keys(changes).length > 0) payload.changes = changes;
-    await outboxRepo.insert(q, name, payload, this.isMailed(name));
+    // Keyed by the user the event is about: the insert waits for his other uncommitted events,
+    // so the relay publishes each user's events in commit order (repositories/outbox.ts).
+    await outboxRepo.insert(q, name, payload, this.isMailed(name), subjectUid(record));
   }
 
   /** Call after the emitting transaction committed: wakes the consumers. */

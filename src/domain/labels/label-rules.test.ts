@@ -27,3 +27,13 @@ test('level walks levels in order and stops at a gap; public labels never count'
   assert.equal(computeLevel([L('email', 'verified'), L('document', 'verified')], LEVELS), 1);
   assert.equal(computeLevel([L('email', 'verified', 'public')], LEVELS), 0);
 });
+
+test('label parts are lower-cased and squished; key/value rules give Barong keys', async () => {
+  const { labelErrors, normalizeLabelPart, triggerKeys, DEFAULT_STATE_RULES } = await import('./label-rules.js');
+  assert.equal(normalizeLabelPart('  My  Key '), 'my key');
+  assert.deepEqual(labelErrors({ key: 'my key', value: 'ok-1' }), ['key.invalid']);
+  assert.deepEqual(labelErrors({ key: 'ab', value: 'x'.repeat(256) }), ['key.too_short', 'value.too_long']);
+  assert.deepEqual(labelErrors({ key: '', value: 'fine_value' }), ['key.blank', 'key.too_short', 'key.invalid']);
+  assert.deepEqual(labelErrors({ key: 'kyc_note', value: 'seen', scope: 'secret' }), ['scope.inclusion']);
+  assert.deepEqual([...triggerKeys(DEFAULT_STATE_RULES)].sort(), ['ban', 'delete', 'fraud', 'lock', 'suspicious']);
+});

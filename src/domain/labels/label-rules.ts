@@ -34,3 +34,29 @@ export function computeLevel(labels: readonly Label[], levels: ReadonlyArray<{ i
   }
   return level;
 }
+
+export const LABEL_SCOPES = ['public', 'private'] as const;
+const LABEL_PART = /^[a-z0-9_-]+$/;
+
+/** Before validation keys and values are lower-cased and whitespace-squished (BARONG.md §2.2). */
+export function normalizeLabelPart(v: string): string {
+  return v.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Model errors of a (normalised) label: `key.*` then `value.*`, then `scope.inclusion`. */
+export function labelErrors(l: { key: string; value: string; scope?: string }): string[] {
+  const errors: string[] = [];
+  for (const [name, v] of [['key', l.key], ['value', l.value]] as const) {
+    if (v === '') errors.push(`${name}.blank`);
+    if (v.length < 3) errors.push(`${name}.too_short`);
+    if (v.length > 255) errors.push(`${name}.too_long`);
+    if (!LABEL_PART.test(v)) errors.push(`${name}.invalid`);
+  }
+  if (l.scope !== undefined && !(LABEL_SCOPES as readonly string[]).includes(l.scope)) errors.push('scope.inclusion');
+  return errors;
+}
+
+/** Every key that changes a user's state in any scope (ban, fraud, delete, suspicious, lock by default). */
+export function triggerKeys(rules: StateRules): Set<string> {
+  return new Set(rules.stateTriggers.flatMap(([, keys]) => keys));
+}

@@ -1,10 +1,11 @@
-import type { Queryable } from '../../db/db.js';
+import { isUniqueViolation, type Queryable } from '../../db/db.js';
 import { labelsRepo } from '../../db/repositories/labels.js';
 import { levelsRepo } from '../../db/repositories/levels.js';
 import { usersRepo } from '../../db/repositories/users.js';
-import type { User } from '../users/user.js';
+import type { Label, User } from '../users/user.js';
 import { EventLog, userEventForm } from '../events/event-log.js';
-import { computeLevel, computeState, type StateRules } from './label-rules.js';
+import { computeLevel, computeState, labelErrors, normalizeLabelPart, triggerKeys, type StateRules } from './label-rules.js';
+import { ModelError } from '../../errors/app-error.js';
 
 /** Writes labels and keeps the user's state and level derived from them (BARONG.md §2.2, §3). */
 export class LabelService {
@@ -22,6 +23,73 @@ export class LabelService {
       await this.events.emit(q, `system.document.${value}`, record);
     }
     return updated;
+  }
+
+  /** Label keys that change a user's state whatever the scope (§3.1). */
+  get triggerKeys(): ReadonlySet<string> {
+    return triggerKeys(this.rules);
+  }
+
+  /**
+   * Creates a label of any scope (public labels for the user API, any scope for admins):
+   * normalised, validated (422 model keys, `key.taken`), `model.label.created`. State and
+   * level are recomputed when the label is private or its key is a state trigger.
+   */
+  async create(q: Queryable, user: User, input: { key: string; value: string; scope: string; description?: string | null }): Promise<{ label: Label; user: User }> {
+    const key = normalizeLabelPart(input.key);
+    const value = normalizeLabelPart(input.value);
+    const errors = labelErrors({ key, value, scope: input.scope });
+    if (errors.length === 0 && (await labelsRepo.find(q, user.id, key, input.scope))) errors.push('key.taken');
+    if (errors.length) throw new ModelError(errors);
+    let label: Label;
+    try {
+      label = await labelsRepo.insert(q, { userId: user.id, key, value, scope: input.scope, description: input.description ?? null });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ModelError(['key.taken']);
+      throw err;
+    }
+    const updated = this.matters(label) ? await this.recompute(q, user) : user;
+    await this.announce(q, label, updated, null);
+    return { label, user: updated };
+  }
+
+  /** Changes a label's value (and description / scope when given); validated like create. */
+  async update(q: Queryable, user: User, label: Label, fields: { value?: string; description?: string | null; scope?: string }): Promise<{ label: Label; user: User }> {
+    const value = fields.value === undefined ? label.value : normalizeLabelPart(fields.value);
+    const scope = fields.scope ?? label.scope;
+    const errors = labelErrors({ key: label.key, value, scope });
+    if (errors.length === 0 && scope !== label.scope && (await labelsRepo.find(q, user.id, label.key, scope))) errors.push('key.taken');
+    if (errors.length) throw new ModelError(errors);
+    const changed = value !== label.value || scope !== label.scope || (fields.description !== undefined && fields.description !== label.description);
+    if (!changed) return { label, user };
+    const saved = await labelsRepo.updateById(q, label.id, { value, scope, description: fields.description });
+    const updated = this.matters(label) || this.matters(saved) ? await this.recompute(q, user) : user;
+    const changes: Record<string, unknown> = {};
+    if (saved.value !== label.value) changes.value = label.value;
+    if (saved.scope !== label.scope) changes.scope = label.scope;
+    if (saved.description !== label.description) changes.description = label.description;
+    await this.announce(q, saved, updated, changes);
+    return { label: saved, user: updated };
+  }
+
+  /** Deletes a label (no event, as Barong); recomputes when it mattered. */
+  async remove(q: Queryable, user: User, label: Label): Promise<User> {
+    if (!(await labelsRepo.removeById(q, label.id))) return user;
+    return this.matters(label) ? this.recompute(q, user) : user;
+  }
+
+  private matters(label: Label): boolean {
+    return label.scope === 'private' || this.triggerKeys.has(label.key);
+  }
+
+  private async announce(q: Queryable, label: Label, user: User, changes: Record<string, unknown> | null): Promise<void> {
+    const refUid = user.referralId ? await usersRepo.uidById(q, user.referralId) : null;
+    const record = { id: label.id, key: label.key, value: label.value, description: label.description, user: userEventForm(user, refUid) };
+    if (changes === null) await this.events.emit(q, 'model.label.created', record);
+    else await this.events.emit(q, 'model.label.updated', record, changes);
+    if (label.scope === 'private' && label.key === 'document' && (label.value === 'verified' || label.value === 'rejected') && (changes === null || 'value' in changes || 'scope' in changes)) {
+      await this.events.emit(q, `system.document.${label.value}`, record);
+    }
   }
 
   async removePrivate(q: Queryable, user: User, key: string): Promise<User> {

@@ -101,6 +101,13 @@ export class ServiceAccountService {
     return kids;
   }
 
+  /** The same outside a transaction (the owner froze his account): the keys stop at once. */
+  async turnOffKeysOfOwner(ownerId: number): Promise<string[]> {
+    const kids = await this.deactivateKeysOfOwner(ownerId);
+    for (const kid of kids) this.d.apiKeys.invalidate(kid);
+    return kids;
+  }
+
   private async guard(owner: User, totp: string, ctx: RequestContext, action: string): Promise<void> {
     try {
       await requireTotp(this.d.secondFactor, owner, totp, 'service_accounts');

@@ -15,7 +15,7 @@ export interface SigningKeys { algorithm: JwsAlgorithm; signingKey: KeyObject; k
 export class SignedTokens {
   constructor(private readonly keys: SigningKeys, private readonly lifetimeSeconds: number, private readonly now: () => number = Date.now) {}
 
-  sign(sub: 'confirmation' | 'reset' | 'session', claims: Record<string, unknown>, lifetime = this.lifetimeSeconds): { token: string; jti: string } {
+  sign(sub: 'confirmation' | 'reset' | 'session' | 'freeze', claims: Record<string, unknown>, lifetime = this.lifetimeSeconds): { token: string; jti: string } {
     const iat = Math.floor(this.now() / 1000);
     const jti = randomHex(20);
     const token = signCompact({ ...claims, iat, exp: iat + lifetime, sub, iss: ISSUER, aud: AUDIENCE, jti }, this.keys.signingKey, this.keys.algorithm, this.keys.kid);

@@ -35,7 +35,8 @@ export const general = {
       captcha_type: provider,
       // Geetest frontends get their id from register_geetest; the others need the site key here.
       captcha_id: provider === 'none' || provider === 'geetest' ? null : c.config.CAPTCHA_SITE_KEY ?? null,
-      phone_verification_type: c.config.SMS_PROVIDER === 'twilio' ? 'twilio_sms' : 'mock',
+      // SMS_PROVIDER=twilio is Twilio Verify (Barong's `twilio_verify`); `log` behaves like Barong's `mock` for frontends.
+      phone_verification_type: c.config.SMS_PROVIDER === 'twilio' ? 'twilio_verify' : 'mock',
       password_min_entropy: c.config.PASSWORD_MIN_ENTROPY,
       password_regexp: c.passwordRegexpRubyForm,
     };

@@ -2,6 +2,7 @@ import type { ActivityRow } from '../../db/repositories/activities.js';
 import type { DataStorageRow, PhoneRow, ProfileRow } from '../../db/repositories/kyc-lists.js';
 import type { UserView } from '../../domain/identity/user-view.js';
 import type { Label, User } from '../../domain/users/user.js';
+import { maskPhoneNumber } from '../../domain/kyc/phones-rules.js';
 
 /** Barong entities (BARONG.md §4): every key present, timestamps ISO without fractions. */
 export const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z'));
@@ -15,16 +16,14 @@ export function labelEntity(l: Label) {
   return { key: l.key, value: l.value, scope: l.scope, created_at: iso(l.createdAt), updated_at: iso(l.updatedAt) };
 }
 
-/** Masks: last name keeps its first character; dob keeps `YYYY-MM-`; phones keep country code and last 4. */
+/** Masks: last name keeps its first character; dob keeps `YYYY-MM-` (phones: maskPhoneNumber, by calling code). */
 export function maskLastName(v: string | null): string | null {
-  return v === null || v.length === 0 ? v : v[0] + '*'.repeat([...v].length - 1);
+  if (v === null || v.length === 0) return v;
+  const chars = [...v];
+  return chars[0] + '*'.repeat(chars.length - 1);
 }
 export function maskDob(v: string | null): string | null {
   return v === null ? v : v.slice(0, 8) + '*'.repeat(Math.max(0, v.length - 8));
-}
-export function maskPhone(digits: string, countryCodeLength = 2): string {
-  if (digits.length <= countryCodeLength + 4) return digits;
-  return digits.slice(0, countryCodeLength) + '*'.repeat(digits.length - countryCodeLength - 4) + digits.slice(-4);
 }
 
 export function profileEntity(p: ProfileRow, decrypt: Decrypt, masked: boolean) {
@@ -32,14 +31,14 @@ export function profileEntity(p: ProfileRow, decrypt: Decrypt, masked: boolean) 
   const dob = decrypt(p.dob_encrypted);
   return {
     first_name: decrypt(p.first_name_encrypted), last_name: masked ? maskLastName(last) : last, dob: masked ? maskDob(dob) : dob,
-    address: decrypt(p.address_encrypted), postcode: p.postcode, city: p.city, country: p.country,
+    address: decrypt(p.address_encrypted), postcode: decrypt(p.postcode_encrypted), city: decrypt(p.city_encrypted), country: p.country,
     state: PROFILE_STATES[p.state] ?? 'drafted', metadata: p.metadata, created_at: iso(p.created_at), updated_at: iso(p.updated_at),
   };
 }
 
 export function phoneEntity(p: PhoneRow, decrypt: Decrypt, masked: boolean) {
   const number = decrypt(p.number_encrypted) ?? '';
-  return { country: p.country, number: masked ? maskPhone(number) : number, validated_at: isoMs(p.validated_at) };
+  return { country: p.country, number: masked ? maskPhoneNumber(number) : number, validated_at: isoMs(p.validated_at) };
 }
 
 export function dataStorageEntity(d: DataStorageRow) {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
 import type { MailTransport } from './transport.js';
-import { renderMail, resolveLanguage } from './templates.js';
+import { MailMap } from './mail-map.js';
+import { MAIL_EVENT_SESSION_CREATE } from './templates.js';
 
 export interface MailLogger {
   info(obj: object, msg: string): void;
@@ -26,9 +27,19 @@ export interface MailDispatcherOptions {
   leaseMs?: number;
   /** Debounce of kick() (default 20 ms). */
   kickDelayMs?: number;
+  /** Which events get which template (MAIL_TEMPLATES_FILE); default: the built-in map. */
+  mailMap?: MailMap;
+  /** Opens the sealed anti-phishing phrase of the recipient (the AEAD Encryptor). */
+  openAntiPhishing?: (sealed: string) => string;
+  /** A fresh signed single-use freeze link for the user, put in new-login mails. */
+  freezeLink?: (uid: string) => string | null;
 }
 
-interface ClaimedRow { id: number; name: string; payload: unknown; mail_attempts: number; user_email: string | null; user_data: string | null }
+interface ClaimedRow {
+  id: number; name: string; payload: unknown; mail_attempts: number; user_email: string | null; user_data: string | null; user_anti_phishing: string | null;
+  /** `record.recipient`: an address the mail goes to instead of the user's (token sign-in mails, domain/email-codes/code-mail.ts). */
+  recipient: string | null;
+}
 
 const MAX_BACKOFF_S = 3600;
 
@@ -64,6 +75,7 @@ export class MailDispatcher {
   private readonly now: () => Date;
   private readonly leaseMs: number;
   private readonly kickDelayMs: number;
+  private readonly mailMap: MailMap;
 
   private started = false;
   private intervalMs = 500;
@@ -72,7 +84,7 @@ export class MailDispatcher {
   private inFlight: Promise<void> | null = null;
   private rerun = false;
 
-  constructor(opts: MailDispatcherOptions) {
+  constructor(private readonly opts: MailDispatcherOptions) {
     this.db = opts.db;
     this.transport = opts.transport;
     this.logger = opts.logger;
@@ -84,6 +96,7 @@ export class MailDispatcher {
     this.now = opts.now ?? (() => new Date());
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.kickDelayMs = opts.kickDelayMs ?? 20;
+    this.mailMap = opts.mailMap ?? MailMap.defaults();
   }
 
   /**
@@ -106,7 +119,9 @@ export class MailDispatcher {
          FROM due WHERE o.id = due.id
        RETURNING o.id, o.name, o.payload, o.mail_attempts,
          (SELECT u.email FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_email,
-         (SELECT u.data FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_data`,
+         (SELECT u.data FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_data,
+         (SELECT u.anti_phishing_encrypted FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_anti_phishing,
+         o.payload->'record'->>'recipient' AS recipient`,
       [now.toISOString(), limit, lease],
     );
     rows.sort((a, b) => Number(a.id) - Number(b.id));
@@ -139,12 +154,13 @@ export class MailDispatcher {
       try { payload = JSON.parse(payload); } catch { payload = null; }
     }
     const uid = (payload as { record?: { user?: { uid?: unknown } } } | null)?.record?.user?.uid;
-    if (typeof uid !== 'string' || uid === '') {
+    if ((typeof uid !== 'string' || uid === '') && !row.recipient) {
       await this.markFailed(id, attempts, 'payload has no record.user.uid');
       this.logger.error(log, 'mail dropped: payload has no user uid');
       return true;
     }
-    const user = row.user_email === null ? null : { email: row.user_email, data: row.user_data };
+    const user = row.recipient ? { email: row.recipient, data: row.user_data, antiPhishing: row.user_anti_phishing }
+      : row.user_email === null ? null : { email: row.user_email, data: row.user_data, antiPhishing: row.user_anti_phishing };
     if (!user) {
       await this.markFailed(id, attempts, 'recipient user no longer exists');
       this.logger.error(log, 'mail dropped: recipient user no longer exists');
@@ -153,16 +169,29 @@ export class MailDispatcher {
 
     let mail;
     try {
-      mail = renderMail(row.name, payload, { appUrl: this.appUrl, appName: this.appName, language: this.languageOf(user.data) });
+      mail = this.mailMap.render(row.name, payload, {
+        appUrl: this.appUrl, appName: this.appName, language: this.languageOf(user.data), defaultLanguage: this.defaultLanguage,
+        antiPhishing: this.antiPhishingOf(user.antiPhishing, log),
+        freezeLink: row.name === MAIL_EVENT_SESSION_CREATE && this.opts.freezeLink && typeof uid === 'string' ? this.opts.freezeLink(uid) : null,
+      });
     } catch (err) {
       const reason = `cannot render mail: ${errorText(err)}`;
       await this.markFailed(id, attempts, reason);
       this.logger.error({ ...log, reason }, 'mail dropped: cannot render');
       return true;
     }
-    if (!mail) {
+    if (!mail && !this.mailMap.handles(row.name)) {
       await this.markFailed(id, attempts, `no mail template for event ${row.name}`);
       this.logger.error(log, 'mail dropped: no template for event');
+      return true;
+    }
+    if (!mail) {
+      // The map has no template in any usable language, or its expression filters the event out.
+      await this.db.query(
+        `UPDATE outbox SET mail_status = 'skipped', mail_attempts = $2, mail_error = $3 WHERE id = $1 AND mail_status = 'pending'`,
+        [id, attempts, `no mail for event ${row.name} (mail map)`],
+      );
+      this.logger.info(log, 'no mail: the mail map skips this event');
       return true;
     }
 
@@ -201,14 +230,26 @@ export class MailDispatcher {
     );
   }
 
-  private languageOf(data: string | null): string {
+  /** The user's own language (`data.language`), or null (the map then uses DEFAULT_LANGUAGE). */
+  private languageOf(data: string | null): string | null {
     if (data) {
       try {
         const lang = (JSON.parse(data) as { language?: unknown } | null)?.language;
-        if (typeof lang === 'string' && lang.trim()) return resolveLanguage(lang);
+        if (typeof lang === 'string' && lang.trim()) return lang;
       } catch { /* not JSON: use the default */ }
     }
-    return resolveLanguage(this.defaultLanguage);
+    return null;
+  }
+
+  private antiPhishingOf(sealed: string | null, log: object): string | null {
+    if (!sealed || !this.opts.openAntiPhishing) return null;
+    try {
+      return this.opts.openAntiPhishing(sealed);
+    } catch {
+      // Sealed under a key we no longer have: the mail still goes (a reset mail matters more).
+      this.logger.warn(log, 'anti-phishing phrase cannot be opened; mail sent without it');
+      return null;
+    }
   }
 
   /** Drains every `intervalMs` (timer unref'd: it never keeps the process alive). */

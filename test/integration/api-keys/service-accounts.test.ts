@@ -106,6 +106,16 @@ describe('service-account keys at the gateway check', () => {
     assert.deepEqual([r.status, r.body], [401, { errors: ['authz.invalid_session'] }]);
   });
 
+  test('the owner freezing his account (new-login mail link) also turns his accounts\' keys off', async () => {
+    const { u, key } = await keyedAccount();
+    assert.equal((await gateWithKey(t, PEATIO, key)).status, 200);
+    const token = new URL(t.c.freezes.link(u.uid)).searchParams.get('token')!;
+    await t.c.freezes.freeze(token, { ip: '127.0.0.1', userAgent: 'test' });
+    const [row] = await t.c.db.query<{ state: string }>('SELECT state FROM apikeys WHERE kid = $1', [key.kid]);
+    assert.equal(row.state, 'inactive');
+    assert.deepEqual((await gateWithKey(t, PEATIO, key)).body, { errors: ['authz.apikey_not_active'] });
+  });
+
   test('deleting the account deletes its keys: they stop at once', async () => {
     const { u, sa, key } = await keyedAccount();
     assert.equal((await gateWithKey(t, PEATIO, key)).status, 200);
