@@ -82,7 +82,7 @@ test('forVerification returns the decrypted secret; unknown kid → null', async
   const holder = activeUser();
   const key = await service.create(holder, { algorithm: 'HS256' });
   const v = await service.forVerification(key.kid);
-  assert.deepEqual({ ...v }, { kid: key.kid, algorithm: 'HS256', secret: key.secret, state: 'active', holderType: 'User', holderId: holder.id });
+  assert.deepEqual({ ...v }, { kid: key.kid, algorithm: 'HS256', secret: key.secret, state: 'active', holderType: 'User', holderId: holder.id, allowedIps: null, expiresAtMs: null });
   const nonce = String(Date.now());
   assert.equal(verifyApiKeySignature(v!.secret, nonce, key.kid, 'HS256', apiKeySignature(key.secret, nonce, key.kid, 'HS256')), true);
   assert.equal(await service.forVerification('0000000000000000'), null);
