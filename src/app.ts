@@ -23,6 +23,17 @@ import { resourceProfileRoutes } from './http/barong/resource/profiles.js';
 import { resourcePhoneRoutes } from './http/barong/resource/phones.js';
 import { resourceLabelRoutes } from './http/barong/resource/labels.js';
 import { resourceDataStorageRoutes } from './http/barong/resource/data-storage.js';
+import { adminUserRoutes } from './http/barong/admin/users.js';
+import { adminUserLabelRoutes } from './http/barong/admin/user-labels.js';
+import { adminCommentRoutes } from './http/barong/admin/comments.js';
+import { adminProfileRoutes } from './http/barong/admin/profiles.js';
+import { catalogAdminRoutes } from './http/barong/admin/route-catalog.js';
+import { adminGeneralRoutes } from './http/barong/admin/general.js';
+import { adminActivityRoutes } from './http/barong/admin/activities.js';
+import { adminApiKeyRoutes } from './http/barong/admin/api-keys.js';
+import { adminPermissionRoutes } from './http/barong/admin/permissions.js';
+import { adminRestrictionRoutes } from './http/barong/admin/restrictions.js';
+import { adminServiceAccountRoutes } from './http/barong/admin/service-accounts.js';
 import { resourceDocumentRoutes } from './http/barong/resource/documents.js';
 import { resourceAddressRoutes } from './http/barong/resource/addresses.js';
 import { publicKycRoutes } from './http/barong/public/kyc.js';
@@ -111,6 +122,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
 
   app.setErrorHandler(barongErrorHandler);
   installNotFound(app);
+  // Before any admin plugin: the list of admin endpoints and their abilities (the ability matrix test).
+  catalogAdminRoutes(app, `${prefix}/admin`);
   await app.register(opsRoutes, { c, metrics });
   fastPath = gatewayFastPath(c, metrics, app.log);
   const jwks = jwksDocument(c.keys);
@@ -135,6 +148,16 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(resourcePhoneRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceLabelRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceDataStorageRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(adminUserRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminUserLabelRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminCommentRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminProfileRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminGeneralRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminActivityRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminApiKeyRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminPermissionRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminRestrictionRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminServiceAccountRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
   // The NBC gate door at the root, with its own error dialect (scoped to its plugin).
   await app.register(nbcDoor, { c });

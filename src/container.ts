@@ -39,6 +39,7 @@ import { defaultSeeds } from './domain/seeds/default-seeds.js';
 import { SessionService } from './domain/sessions/session-service.js';
 import { SignedTokens } from './domain/tokens/signed-tokens.js';
 import { WhitelinkService } from './domain/restrictions/whitelink-service.js';
+import { buildAdminConsole, type AdminConsole } from './domain/admin/policy-admin-wiring.js';
 import { Gateway } from './domain/authz/gateway.js';
 import { PolicyCache, defaultPathRules } from './domain/authz/policy-cache.js';
 import { UserSnapshots, USER_CHANNEL } from './domain/authz/user-snapshots.js';
@@ -49,6 +50,7 @@ import { NonceGuard } from './domain/api-keys/nonce-guard.js';
 import { HmacApiKeyAuthenticator } from './domain/api-keys/api-key-authenticator.js';
 import { KeyManagement } from './domain/api-keys/key-management.js';
 import { Abilities, DEFAULT_ABILITIES, readAbilitiesFile } from './domain/admin/abilities.js';
+import { buildAdminUsers, type AdminUsers } from './domain/admin/users-admin-wiring.js';
 import { ServiceAccountService } from './domain/service-accounts/service-account-service.js';
 import { ServiceAccountSnapshots } from './domain/service-accounts/service-account-snapshots.js';
 import { OtpService } from './domain/otp/otp-service.js';
@@ -79,6 +81,8 @@ export interface Container {
   userAccounts: UserAccountService;
   callers: CallerResolver;
   whitelinks: WhitelinkService;
+  /** Admin API, policy side: permissions, restrictions, activities, metrics, keys (BARONG.md §8.1–§8.5). */
+  adminConsole: AdminConsole;
   policy: PolicyCache;
   users: UserSnapshots;
   gateway: Gateway;
@@ -86,6 +90,8 @@ export interface Container {
   keyManagement: KeyManagement;
   /** Admin abilities (BARONG.md §16.3), from ABILITIES_FILE or Barong's defaults. */
   abilities: Abilities;
+  /** Admin API, user side: users, labels, comments, KYC profiles (BARONG.md §8.6, §8.7). */
+  adminUsers: AdminUsers;
   serviceAccounts: ServiceAccountService;
   otp: OtpService;
   /** KYC documents, addresses, uploads storage, provider callbacks, admin review. */
@@ -249,6 +255,12 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       eventApi, antiPhishing, freezes, oauth, auth0, kycProfiles, tokenAuth,
       config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
       abilities: new Abilities(config.ABILITIES_FILE ? readAbilitiesFile(config.ABILITIES_FILE) : DEFAULT_ABILITIES), kycDocuments,
+      adminUsers: buildAdminUsers({
+        db, events, labels: identity.labels, profiles: kycProfiles.profiles, otp, apiKeys, sessions, dataStorage: kycProfiles.dataStorage,
+        serviceAccountKeys: (ownerId, q) => serviceAccounts.deactivateKeysOfOwner(ownerId, q),
+        documentsOf: (userId) => kycDocuments.review.documentsOf(userId),
+        profileReview: { doubleVerification: config.PROFILE_DOUBLE_VERIFICATION, verificationRoles: config.PROFILE_VERIFICATION_ROLES.split(',').filter(Boolean) },
+      }),
       captcha: createCaptchaVerifier({ provider: config.CAPTCHA_PROVIDER, secret: config.CAPTCHA_SECRET, siteKey: config.CAPTCHA_SITE_KEY, verifyUrl: config.CAPTCHA_VERIFY_URL }),
       passwordRegexpRubyForm: config.PASSWORD_REGEXP ? rubyRegexpToS(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP_RUBY_FORM,
       logins: new LoginService(identity, accounts),
@@ -256,6 +268,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       userAccounts: new UserAccountService(identity),
       callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
       whitelinks: new WhitelinkService(db, kv),
+      adminConsole: buildAdminConsole({ db, kv, policy, sessions, apiKeys, log: logger }),
       async close() {
         policy.stop();
         await kycDocuments.close();

@@ -111,6 +111,24 @@ export const ERROR_KEYS = {
   'admin.ability.not_permitted': 401,
   'admin.user.superadmin_change': 422,
   'admin.profiles.superadmin_change': 422,
+  // admin API: permissions, restrictions, activities (BARONG.md §8.2–§8.5)
+  'admin.permissions.invalid_verb': 422,
+  'admin.permissions.invalid_action': 422,
+  'admin.permission.role_doesnt_exist': 422,
+  'admin.permission.doesnt_exist': 404,
+  'admin.restriction.doesnt_exist': 404,
+  // admin users, labels, data storage, profiles (BARONG.md §8.6, §8.7)
+  'admin.user.doesnt_exist': 404,
+  'admin.user.update_himself': 422,
+  'admin.user.enable_2fa': 422,
+  'admin.user.state_no_change': 422,
+  'admin.user.otp_no_change': 422,
+  'admin.user.role_no_change': 422,
+  'superadmin.user.update_email': 422,
+  'admin.label.doesnt_exist': 404,
+  'admin.storage.doesnt_exist': 404,
+  'admin.profiles.doesnt_exist_or_not_editable': 404,
+  'admin.profiles.second_admin_approval': 422,
   'totp.error': 422,
   // token sign-in, refresh tokens, emailed codes, step-by-step sign-up, 2FA type and reset
   // (the NBC gate door renders them as {statusCode, message, errors:[{code, field}]})

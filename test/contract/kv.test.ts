@@ -60,6 +60,22 @@ for (const [name, open] of stores) {
       assert.deepEqual(await kv.setMembers('none'), []);
     });
 
+    test('deleteByPrefix removes exactly the keys under the prefix (strings and sets), glob characters literal', async () => {
+      const kv = await store();
+      await kv.set('sess:a', '1', 60);
+      await kv.set('sess:b', '2');
+      await kv.setAdd('sess:set', 'm', 60);
+      await kv.set('sess*x', 'glob', 60);
+      await kv.set('other:sess:a', 'keep', 60);
+      await kv.set('sesS:c', 'keep', 60);
+      assert.equal(await kv.deleteByPrefix('sess:'), 3);
+      assert.deepEqual([await kv.get('sess:a'), await kv.get('sess:b'), await kv.setMembers('sess:set')], [null, null, []]);
+      assert.deepEqual([await kv.get('sess*x'), await kv.get('other:sess:a'), await kv.get('sesS:c')], ['glob', 'keep', 'keep']);
+      assert.equal(await kv.deleteByPrefix('sess*'), 1, 'the * is not a wildcard');
+      assert.equal(await kv.get('sesS:c'), 'keep');
+      assert.equal(await kv.deleteByPrefix('nothing:'), 0);
+    });
+
     test('pub/sub delivers to subscribers', async () => {
       const kv = await store();
       const got = new Promise<string>((resolve) => { void kv.subscribe('chan', resolve); });

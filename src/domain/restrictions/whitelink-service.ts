@@ -16,7 +16,8 @@ export class WhitelinkService {
   constructor(private readonly db: Db, private readonly kv: KeyValueStore) {}
 
   async issue(ttlSeconds: number): Promise<string> {
-    const token = randomHex(32);
+    // 64 hex characters, the length of Barong's tokens (SHA-256 hex), from 256 random bits.
+    const token = randomHex(64);
     await this.kv.set(key(token), 'active', ttlSeconds);
     return token;
   }

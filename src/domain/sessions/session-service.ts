@@ -91,4 +91,15 @@ export class SessionService {
     for (const h of hashes) await this.kv.setRemove(this.index(uid), h);
     return hashes.length;
   }
+
+  /**
+   * Ends every session of every user (enabling a blocklogin restriction, BARONG.md §2.11,
+   * §10.4): the session records first, so none survives even if the index sweep fails. Returns
+   * how many sessions ended.
+   */
+  async destroyEveryone(): Promise<number> {
+    const n = await this.kv.deleteByPrefix('session:');
+    await this.kv.deleteByPrefix('user-sessions:');
+    return n;
+  }
 }

@@ -55,6 +55,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
   async setRemove(key: string, member: string) { const e = this.live(key); if (e && e.value instanceof Set) e.value.delete(member); }
   async setMembers(key: string) { const e = this.live(key); return e && e.value instanceof Set ? [...e.value] : []; }
+  async deleteByPrefix(prefix: string) {
+    let n = 0;
+    for (const k of [...this.map.keys()]) if (k.startsWith(prefix) && this.live(k)) { this.map.delete(k); n++; }
+    return n;
+  }
   async publish(channel: string, message: string) { queueMicrotask(() => this.bus.emit(channel, message)); }
   async subscribe(channel: string, handler: (m: string) => void) { this.bus.on(channel, handler); }
   async ping() { return true; }

@@ -15,6 +15,11 @@ export interface KeyValueStore {
   setAdd(key: string, member: string, ttlSeconds: number): Promise<void>;
   setRemove(key: string, member: string): Promise<void>;
   setMembers(key: string): Promise<string[]>;
+  /**
+   * Deletes every key that starts with `prefix` and returns how many went (bulk invalidation,
+   * e.g. all sessions). Walks the keyspace incrementally (Redis SCAN): rare admin actions only.
+   */
+  deleteByPrefix(prefix: string): Promise<number>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, handler: (message: string) => void): Promise<void>;
   ping(): Promise<boolean>;

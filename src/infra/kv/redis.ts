@@ -36,6 +36,19 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
   async setRemove(key: string, member: string) { await this.redis.srem(this.k(key), member); }
   async setMembers(key: string) { return this.redis.smembers(this.k(key)); }
+  async deleteByPrefix(prefix: string) {
+    // SCAN walks the keyspace in small steps without blocking Redis; glob characters of the
+    // deployment prefix or the argument are escaped so they match literally.
+    const pattern = this.k(prefix).replace(/[*?[\]\\]/g, '\\$&') + '*';
+    let cursor = '0';
+    let n = 0;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) n += await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+    return n;
+  }
   async publish(channel: string, message: string) { await this.redis.publish(this.k(channel), message); }
   async subscribe(channel: string, handler: (m: string) => void) {
     if (!this.subscriber) {

@@ -1,0 +1,95 @@
+import type { Db, Queryable } from '../../db/db.js';
+import { labelsRepo } from '../../db/repositories/labels.js';
+import { usersRepo } from '../../db/repositories/users.js';
+import { AppError, ModelError } from '../../errors/app-error.js';
+import type { EventLog } from '../events/event-log.js';
+import { normalizeLabelPart } from '../labels/label-rules.js';
+import type { LabelService } from '../labels/label-service.js';
+import type { Label, User } from '../users/user.js';
+import type { AdminActivityLog, ProtectingActor } from './users-admin-audit.js';
+
+export interface LabelsAdminDeps { db: Db; events: EventLog; labels: LabelService; audit: AdminActivityLog }
+
+/** Who acts, and the front door's superadmin protection. */
+export type LabelActor = ProtectingActor;
+
+export interface LabelInput { key: string; value: string; scope: string; description?: string | null }
+
+/**
+ * Admin label management (BARONG.md §8.7): labels of any scope on any user. The label service
+ * validates, recomputes state and level for private labels and writes `model.label.*`;
+ * everything happens on the locked user in one transaction with the admin activity.
+ */
+export class LabelsAdmin {
+  constructor(private readonly d: LabelsAdminDeps) {}
+
+  /** POST admin/users/labels: a new label (`key.taken` when the user has it in that scope). */
+  async create(who: LabelActor, uid: string, input: LabelInput): Promise<void> {
+    await this.onUser(who, uid, async (q, user) => {
+      checkDescription(input.description);
+      await this.d.labels.create(q, user, input);
+      return { action: 'create label', params: { uid, ...input } };
+    });
+  }
+
+  /**
+   * POST admin/users/labels/update: value and description replaced (an omitted description
+   * clears it); a missing label is created when `replace`, else 404 `admin.label.doesnt_exist`.
+   */
+  async replace(who: LabelActor, uid: string, input: LabelInput, replace: boolean): Promise<void> {
+    await this.onUser(who, uid, async (q, user) => {
+      checkDescription(input.description);
+      const label = await this.find(q, user, input.key, input.scope);
+      if (!label) {
+        if (!replace) throw new AppError('admin.label.doesnt_exist');
+        await this.d.labels.create(q, user, input);
+        return { action: 'create label', params: { uid, ...input, replace } };
+      }
+      await this.d.labels.update(q, user, label, { value: input.value, description: input.description ?? null });
+      return { action: 'update label', params: { uid, ...input, replace, previous: label.value } };
+    });
+  }
+
+  /** PUT admin/users/labels: the value (and the description when given) of an existing label. */
+  async update(who: LabelActor, uid: string, input: LabelInput): Promise<void> {
+    await this.onUser(who, uid, async (q, user) => {
+      checkDescription(input.description);
+      const label = await this.find(q, user, input.key, input.scope);
+      if (!label) throw new AppError('admin.label.doesnt_exist');
+      await this.d.labels.update(q, user, label, { value: input.value, description: input.description });
+      return { action: 'update label', params: { uid, ...input, previous: label.value } };
+    });
+  }
+
+  /** DELETE admin/users/labels. */
+  async remove(who: LabelActor, uid: string, key: string, scope: string): Promise<void> {
+    await this.onUser(who, uid, async (q, user) => {
+      const label = await this.find(q, user, key, scope);
+      if (!label) throw new AppError('admin.label.doesnt_exist');
+      await this.d.labels.remove(q, user, label);
+      return { action: 'delete label', params: { uid, key, scope, value: label.value } };
+    });
+  }
+
+  private find(q: Queryable, user: User, key: string, scope: string): Promise<Label | null> {
+    return labelsRepo.find(q, user.id, normalizeLabelPart(key), scope);
+  }
+
+  /** 404 user → superadmin protection → the change and its activity in one transaction → announce. */
+  private async onUser(who: LabelActor, uid: string, fn: (q: Queryable, user: User) => Promise<{ action: string; params: Record<string, unknown> }>): Promise<void> {
+    const target = uid ? await usersRepo.byUid(this.d.db, uid) : null;
+    if (!target) throw new AppError('admin.user.doesnt_exist');
+    who.protect(target);
+    await this.d.db.tx(async (q) => {
+      const user = (await usersRepo.lockById(q, target.id)) ?? target;
+      const done = await fn(q, user);
+      await this.d.audit.recordBy(q, who, { targetUid: user.uid, topic: 'labels', action: done.action, params: done.params });
+    });
+    this.d.events.committed();
+  }
+}
+
+/** The column holds 255 characters (the label model has no rule of its own for it). */
+function checkDescription(description: string | null | undefined): void {
+  if (description && description.length > 255) throw new ModelError(['description.too_long']);
+}
