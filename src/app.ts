@@ -43,6 +43,9 @@ import { gatewayRoutes } from './http/gateway/routes.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
+import { nebeusDoor } from './http/nebeus/door.js';
+import { resourceProfileImageRoutes } from './http/barong/resource/profile-image.js';
+import { adminNebeusRoutes } from './http/barong/admin/nebeus.js';
 
 /** Paths whose values must never reach a log line. */
 export const REDACTED = [
@@ -148,6 +151,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(resourcePhoneRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceLabelRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(resourceDataStorageRoutes, { prefix: `${prefix}/resource`, c });
+  await app.register(resourceProfileImageRoutes, { prefix: `${prefix}/resource`, c });
   await app.register(adminUserRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminUserLabelRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminCommentRoutes, { prefix: `${prefix}/admin`, c });
@@ -158,9 +162,12 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(adminPermissionRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminRestrictionRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminServiceAccountRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(adminNebeusRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
   // The NBC gate door at the root, with its own error dialect (scoped to its plugin).
   await app.register(nbcDoor, { c });
+  // The Nebeus door at the root: JSON-RPC, with its own body parsing and error rendering (scoped to its plugin).
+  await app.register(nebeusDoor, { c });
   app.get(`${prefix}/resource/swagger_doc`, { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

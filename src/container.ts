@@ -64,6 +64,7 @@ import { buildKycProfiles, type KycProfiles } from './domain/kyc/profiles-wiring
 import { parseStorageTitles } from './domain/data-storage/data-storage-rules.js';
 import { createSmsProvider } from './infra/sms/create.js';
 import type { SmsProvider } from './infra/sms/port.js';
+import { buildNebeus, type Nebeus } from './domain/partners/wiring.js';
 
 export interface Container {
   config: Config;
@@ -109,6 +110,8 @@ export interface Container {
   oauth: OAuthService;
   /** Barong's POST identity/sessions/auth0. */
   auth0: Auth0Login;
+  /** The Nebeus door: partner sign-in/up, countries, dashboard with its ledger read model, profile images. */
+  nebeus: Nebeus;
   close(): Promise<void>;
 }
 
@@ -268,6 +271,15 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       userAccounts: new UserAccountService(identity),
       callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
       whitelinks: new WhitelinkService(db, kv),
+      nebeus: buildNebeus({
+        db, identity, accounts, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
+        settings: {
+          db: config.NEBEUS_DB, companyId: config.NEBEUS_COMPANY_ID, lang: config.NEBEUS_LANG, tz: config.NEBEUS_TZ, defaultCurrency: config.NEBEUS_DEFAULT_CURRENCY,
+          points: { address: config.NEBEUS_POINTS_ADDRESS, identity: config.NEBEUS_POINTS_IDENTITY, phone: config.NEBEUS_POINTS_PHONE },
+          rating: config.NEBEUS_RATING, creditRank: config.NEBEUS_CREDIT_RANK, transactions: config.NEBEUS_TRANSACTIONS, operations: config.NEBEUS_OPERATIONS,
+          avatarMaxBytes: config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024,
+        },
+      }),
       adminConsole: buildAdminConsole({ db, kv, policy, sessions, apiKeys, log: logger }),
       async close() {
         policy.stop();

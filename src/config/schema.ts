@@ -119,6 +119,19 @@ export const EnvSchema = Type.Object({
   EMAIL_CODE_LIFETIME: Int(600, 60, 86_400, 'seconds a mailed 6-digit code stays valid'),
   EMAIL_CODE_MAX_ATTEMPTS: Int(5, 1, 100, 'wrong tries before a mailed code is dead'),
   TFA_RESET_HOLD_SECONDS: Int(86_400, 0, 2_592_000, 'seconds API-key creation stays blocked after a 2FA reset'),
+  // The Nebeus door (README "Nebeus door")
+  NEBEUS_DB: Str('nebeus', '`db` in the Nebeus sign-in answer'),
+  NEBEUS_COMPANY_ID: Int(1, 0, 2_147_483_647, '`company_id` in the Nebeus sign-in answer'),
+  NEBEUS_LANG: Str('en_US', 'user_context.lang when the user has no device language', { pattern: '^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$' }),
+  NEBEUS_TZ: Str('UTC', 'user_context.tz when the user chose no time zone'),
+  NEBEUS_DEFAULT_CURRENCY: Str('EUR', 'dashboard default currency when none is stored for the user', { pattern: '^[A-Z0-9]{2,10}$' }),
+  NEBEUS_POINTS_ADDRESS: Int(5, 0, 1_000_000, 'dashboard points for a verified address'),
+  NEBEUS_POINTS_IDENTITY: Int(5, 0, 1_000_000, 'dashboard points for a verified identity document'),
+  NEBEUS_POINTS_PHONE: Int(5, 0, 1_000_000, 'dashboard points for a verified phone'),
+  NEBEUS_RATING: Type.Union([Type.Literal('stored'), Type.Literal('level'), Type.Literal('points')], { default: 'stored', description: 'dashboard rating: the stored value, the user level, or the earned points' }),
+  NEBEUS_CREDIT_RANK: Type.Union([Type.Literal('level'), Type.Literal('points'), Type.Literal('stored')], { default: 'level', description: 'dashboard credit_rank: the user level, the earned points, or the stored value' }),
+  NEBEUS_TRANSACTIONS: Int(20, 0, 100, 'latest ledger entries on the dashboard'),
+  NEBEUS_OPERATIONS: Int(5, 0, 100, 'upcoming scheduled operations on the dashboard'),
 });
 
 export type Env = Static<typeof EnvSchema>;
