@@ -4,7 +4,8 @@
 //   (a) bare hello, (b) session cookie, (c) API key (HMAC, a fresh nonce per request),
 //   (d) a denied request (member cookie on an admin path → 401 authz.invalid_permission).
 // Needs PostgreSQL (postgres://postgres@127.0.0.1:5432) and Redis (redis://127.0.0.1:6379).
-//   npm run build && node bench/gateway.mjs [--seconds 20] [--connections 64]
+//   npm run build && node bench/gateway.mjs [--seconds 20] [--connections 64] [--workers 1]
+// --workers N starts Warden with WORKERS=N (node:cluster processes sharing the port).
 // Targets (issue): cookie and API-key throughput ≥ 40 % of hello, p99 ≤ 10 ms at 64
 // connections, no errors.
 import { spawn } from 'node:child_process';
@@ -21,9 +22,10 @@ import { freePort } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { Encryptor } = await import(new URL('../dist/lib/aead.js', import.meta.url).href);
-const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' } } });
+const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' } } });
 const SECONDS = Number(opt.seconds);
 const CONNECTIONS = Number(opt.connections);
+const WORKERS = Number(opt.workers);
 const UA = 'Mozilla/5.0 (gateway bench)';
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -46,9 +48,17 @@ async function waitFor(url, child, what) {
   throw new Error(`${what} did not start`);
 }
 
+const rssOne = (pid) => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch { return 0; }
+};
+/** Warden's resident memory: the process and, with WORKERS > 1, its worker processes. */
 const rssMiB = (pid) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  let children = [];
+  try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* none */ }
+  return rssOne(pid) + children.reduce((sum, c) => sum + rssOne(c), 0);
 };
 
 const stopChild = (child) => new Promise((resolve) => {
@@ -93,7 +103,7 @@ try {
   const dbUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
   const port = await freePort();
   const env = {
-    ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX: PREFIX, ENCRYPTION_KEY,
+    ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', WORKERS: String(WORKERS), DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX: PREFIX, ENCRYPTION_KEY,
     // one client IP sends everything: lift the per-IP limits for the bench
     RATE_LIMIT_LOGIN_IP: '100000000/60', RATE_LIMIT_SIGNUP_IP: '100000000/60',
   };
@@ -102,6 +112,7 @@ try {
   cleanups.push(() => stopChild(warden));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/v2/auth/identity/ping`, warden, 'warden');
+  if (WORKERS > 1) await new Promise((r) => setTimeout(r, 5000)); // the first worker answers before the others are up
 
   // --- a member session: sign-up opens one (pending users pass the gateway)
   const email = `gwbench${Date.now()}@example.com`;
@@ -181,7 +192,7 @@ try {
     if (c.expect === 401 && !body.includes('authz.invalid_permission')) throw new Error(`${c.case}: unexpected denial ${body}`);
   }
 
-  console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
+  console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case, Warden WORKERS=${WORKERS}, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
   const rssStart = rssMiB(warden.pid);
   const rows = [];
   let helloRps = NaN;

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import pino from 'pino';
+import { superviseWorkers } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
 import { buildContainer } from './container.js';
 import { buildApp, loggerOptions } from './app.js';
@@ -7,6 +9,7 @@ import { buildApp, loggerOptions } from './app.js';
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configOrExit(env);
   const logger = pino(loggerOptions(config.LOG_LEVEL) as pino.LoggerOptions);
+  if (config.WORKERS > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
   const container = await buildContainer(config, logger);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
   let closing = false;

@@ -54,6 +54,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (env.CAPTCHA_PROVIDER !== 'none' && !env.CAPTCHA_SECRET) {
     problems.push(`CAPTCHA_SECRET: required when CAPTCHA_PROVIDER=${env.CAPTCHA_PROVIDER}`);
   }
+  // Workers share nothing in memory: the embedded database and the in-process store cannot be shared.
+  if (env.WORKERS > 1 && (!env.DATABASE_URL || !env.REDIS_URL)) problems.push('WORKERS: above 1 needs DATABASE_URL and REDIS_URL (the embedded stores live in one process)');
   if (env.KYC_PROVIDER !== 'local' && !env.KYC_CALLBACK_SECRET) problems.push(`KYC_CALLBACK_SECRET: required when KYC_PROVIDER=${env.KYC_PROVIDER}`);
   if (env.KYC_PROVIDER === 'kycaid' && !env.KYCAID_API_TOKEN) problems.push('KYCAID_API_TOKEN: required when KYC_PROVIDER=kycaid');
   if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) problems.push('S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');

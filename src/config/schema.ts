@@ -15,6 +15,7 @@ const Rate = (def: string, description: string) => Str(def, description, { patte
 export const EnvSchema = Type.Object({
   PORT: Int(3000, 0, 65535, 'HTTP port'),
   HOST: Str('127.0.0.1', 'bind address'),
+  WORKERS: Int(1, 1, 64, 'HTTP worker processes sharing the port (node:cluster); above 1 needs DATABASE_URL and REDIS_URL'),
   DATABASE_URL: OptStr('postgres://… ; unset = embedded PGlite in DATA_DIR/pg', { pattern: '^postgres(ql)?://' }),
   DATA_DIR: Str('./data', 'embedded database, generated keys, local mail and files'),
   REDIS_URL: OptStr('redis://… ; unset = in-process store', { pattern: '^rediss?://' }),
