@@ -43,6 +43,7 @@ import { gatewayRoutes } from './http/gateway/routes.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
+import { consoleRoutes } from './http/console.js';
 import { nebeusDoor } from './http/nebeus/door.js';
 import { resourceProfileImageRoutes } from './http/barong/resource/profile-image.js';
 import { adminNebeusRoutes } from './http/barong/admin/nebeus.js';
@@ -166,6 +167,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
   // The NBC gate door at the root, with its own error dialect (scoped to its plugin).
   await app.register(nbcDoor, { c });
+  // The admin console (single-page app) at /admin.
+  await app.register(consoleRoutes, { c });
   // The Nebeus door at the root: JSON-RPC, with its own body parsing and error rendering (scoped to its plugin).
   await app.register(nebeusDoor, { c });
   app.get(`${prefix}/resource/swagger_doc`, { schema: { hide: true } }, async () => app.swagger());

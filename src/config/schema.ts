@@ -108,6 +108,7 @@ export const EnvSchema = Type.Object({
   FREEZE_URL: OptStr('page the freeze link of new-login mails opens; unset = <APP_URL><API_PREFIX>/identity/users/freeze', { pattern: '^https?://' }),
   FREEZE_LINK_LIFETIME: Int(259_200, 60, 31_536_000, 'seconds the freeze link of a new-login mail stays valid'),
   ABILITIES_FILE: OptStr('YAML like Barong\'s config/abilities.yml (admin_permissions: role → action → models); unset = Barong\'s defaults'),
+  CONSOLE_REJECT_REASONS: Str('', 'reasons the admin console offers when a KYC item is rejected, separated by |; empty = its built-in list', { maxLength: 4000 }),
   PROFILE_DOUBLE_VERIFICATION: Bool(false, 'an admin may not verify a KYC profile he created himself (unless his role is in PROFILE_VERIFICATION_ROLES)'),
   PROFILE_VERIFICATION_ROLES: Str('superadmin', 'roles exempt from PROFILE_DOUBLE_VERIFICATION (comma-separated)', { pattern: '^[A-Za-z0-9_]*(,[A-Za-z0-9_]+)*$' }),
   SERVICE_ACCOUNT_ROLES: Str('service_account', 'roles a user may give the service accounts he creates (comma-separated; each needs permissions)', { pattern: '^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$' }),
