@@ -12,12 +12,12 @@ class PgliteError extends Error {
  * Built: dist/db/pglite-worker.js. From source (tests, `tsx`): the .ts file, loaded through
  * tsx's API inside the worker (Node 20 does not apply --import loader hooks to workers).
  */
-function newWorker(dir: string | undefined): Worker {
+function newWorker(dir: string | undefined, template: string | undefined): Worker {
   const js = new URL('./pglite-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(js))) return new Worker(js, { workerData: { dir } });
+  if (fs.existsSync(fileURLToPath(js))) return new Worker(js, { workerData: { dir, template } });
   const ts = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
   const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${ts}); })`;
-  return new Worker(boot, { eval: true, workerData: { dir } });
+  return new Worker(boot, { eval: true, workerData: { dir, template } });
 }
 
 /**
@@ -25,8 +25,8 @@ function newWorker(dir: string | undefined): Worker {
  * PGlite has one connection, so statements are serialised here: a transaction holds the
  * connection from BEGIN to COMMIT/ROLLBACK and other statements wait for it.
  */
-export async function openPglite(dir?: string): Promise<Db> {
-  const worker = newWorker(dir);
+export async function openPglite(dir?: string, opts: { template?: string } = {}): Promise<Db & { dump(file: string): Promise<void> }> {
+  const worker = newWorker(dir, opts.template);
   worker.unref();
   const pending = new Map<number, { resolve: (r: unknown[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -41,13 +41,13 @@ export async function openPglite(dir?: string): Promise<Db> {
   const failAll = (err: Error) => { exited = err; for (const p of pending.values()) p.reject(err); pending.clear(); };
   worker.on('error', failAll);
   worker.on('exit', () => failAll(new Error('the embedded database is closed')));
-  const send = (op: Request['op'], sql?: string, params?: readonly unknown[]): Promise<unknown[]> =>
+  const send = (op: Request['op'], sql?: string, params?: readonly unknown[], file?: string): Promise<unknown[]> =>
     new Promise((resolve, reject) => {
       if (exited) return reject(exited);
       const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.ref(); // keep the process alive while a statement is in flight
-      worker.postMessage({ id, op, sql, params: params ? [...params] : undefined } satisfies Request);
+      worker.postMessage({ id, op, sql, params: params ? [...params] : undefined, file } satisfies Request);
     }).finally(() => { if (pending.size === 0) worker.unref(); }) as Promise<unknown[]>;
 
   let count = 0;
@@ -75,6 +75,8 @@ export async function openPglite(dir?: string): Promise<Db> {
         throw err;
       }
     }),
+    /** Writes the whole database as a tar file that `template` can start from. */
+    dump: (file: string) => serial(async () => { await send('dump', undefined, undefined, file); }),
     close: () => (closing ??= (async () => {
       await chain;
       await send('close').catch(() => undefined);

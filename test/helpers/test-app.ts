@@ -43,7 +43,7 @@ const TEST_ENV: Record<string, string> = {
  */
 export async function startTestApp(env: Record<string, string> = {}, overrides: Omit<ContainerOverrides, 'db' | 'kv' | 'now'> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-test-'));
-  const { db, cleanup } = await openTestDb({ migrated: false });
+  const { db, cleanup } = await openTestDb({ migrated: false, fromTemplate: true });
   const smtp = await startSmtpServer();
   const clock = new TestClock();
   const kv: KeyValueStore = process.env.REDIS_URL
