@@ -1,6 +1,7 @@
 import type { Queryable } from '../db.js';
 import type { User } from '../../domain/users/user.js';
 import type { ProfileRecord } from './profiles.js';
+import { toUser, type UserRow } from './users.js';
 
 /** Columns an admin list may be ordered by: every users column but the password digest. */
 export const USER_ORDER_COLUMNS = ['id', 'uid', 'username', 'email', 'role', 'data', 'level', 'otp', 'state', 'referral_id', 'created_at', 'updated_at'] as const;
@@ -17,16 +18,6 @@ export interface UserFilter {
 
 export interface UserOrder { column: UserOrderColumn; direction: 'asc' | 'desc' }
 
-interface UserRow {
-  id: number; uid: string; username: string | null; email: string; password_digest: string; role: string;
-  data: string | null; level: number; otp: boolean; state: string; referral_id: number | null; created_at: Date; updated_at: Date;
-}
-
-const toUser = (r: UserRow): User => ({
-  id: Number(r.id), uid: r.uid, username: r.username, email: r.email, passwordDigest: r.password_digest, role: r.role,
-  data: r.data, level: r.level, otp: r.otp, state: r.state, referralId: r.referral_id === null ? null : Number(r.referral_id),
-  createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
-});
 
 interface Where { users: string[]; profiles: string[] }
 

@@ -1,12 +1,13 @@
 import type { Queryable } from '../db.js';
 import type { User } from '../../domain/users/user.js';
 
-interface UserRow {
+/** A `users` row as the driver returns it; shared with the admin list queries. */
+export interface UserRow {
   id: number; uid: string; username: string | null; email: string; password_digest: string; role: string;
   data: string | null; level: number; otp: boolean; state: string; referral_id: number | null; created_at: Date; updated_at: Date;
 }
 
-const toUser = (r: UserRow): User => ({
+export const toUser = (r: UserRow): User => ({
   id: Number(r.id), uid: r.uid, username: r.username, email: r.email, passwordDigest: r.password_digest, role: r.role,
   data: r.data, level: r.level, otp: r.otp, state: r.state, referralId: r.referral_id === null ? null : Number(r.referral_id),
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
