@@ -89,7 +89,9 @@ describe('ledger read model: admin entries on the dashboard', () => {
 
   test('nearest_operations: the scheduled ones still to come, soonest first, in the seed\'s shape', async () => {
     const { n, uid } = await partner();
-    const day = (offset: number) => new Date(t.clock.now() + offset * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+    // One reference time: computing each date from a fresh clock reading could straddle a second.
+    const now = t.clock.now();
+    const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
     const later = await post('operations', { uid, amount: '120.50', type: 'debit', description: 'Loan repayment', date: day(30) });
     assert.equal(later.status, 201, JSON.stringify(later.body));
     const sooner = await post('operations', { uid, amount: 0, type: 'credit', description: 'Loan repayment', date: day(5) });
