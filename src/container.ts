@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config/load.js';
@@ -20,6 +21,7 @@ import { DEFAULT_PASSWORD_REGEXP, DEFAULT_PASSWORD_REGEXP_RUBY_FORM, rubyRegexpT
 import { commonPasswordMatcher } from './lib/password/dictionary.js';
 import { ActivityLog } from './domain/activities/activity-log.js';
 import { PasswordHasher } from './domain/auth/password-hasher.js';
+import { sharedArgon2Pool } from './infra/hashing/argon2-pool.js';
 import { RateLimiter } from './domain/auth/rate-limiter.js';
 import { CallerResolver } from './domain/authz/caller.js';
 import { EventLog } from './domain/events/event-log.js';
@@ -167,7 +169,10 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     };
     const identity: IdentityDeps = {
       db, kv, sessions, tokens, events,
-      hasher: new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
+      hasher: new PasswordHasher(
+        { memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
+        sharedArgon2Pool(config.HASH_THREADS || os.availableParallelism()),
+      ),
       labels: new LabelService(events, DEFAULT_STATE_RULES),
       activities: new ActivityLog(),
       limiter: new RateLimiter(kv),
