@@ -72,9 +72,9 @@ export class Gateway {
     const permitted = this.authorize(who.user, f);
     if (!permitted.ok) return deny(permitted.key, permitted.status);
     const user = who.user;
-    const token = this.d.issuer.issue(user.serviceAccount
+    const token = this.d.issuer.issueFor(user, () => (user.serviceAccount
       ? { uid: user.uid, email: user.email, role: user.role, level: user.level, state: user.state }
-      : { uid: user.uid, username: user.username, email: user.email, referral_id: user.referralId, role: user.role, level: user.level, state: user.state });
+      : { uid: user.uid, username: user.username, email: user.email, referral_id: user.referralId, role: user.role, level: user.level, state: user.state }));
     return { allow: true, authorization: `Bearer ${token}` };
   }
 

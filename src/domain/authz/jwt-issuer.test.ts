@@ -127,4 +127,33 @@ describe('JwtIssuer: reuse', () => {
     issuer.issue({ ...user, uid: 'IDnew' });
     assert.equal(issuer.stats().cached, 1);
   });
+
+  test('issueFor remembers the token on the principal object: no claims built while it is fresh; a new object is a new principal', () => {
+    const c = clock();
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    const snapshot = { ...user };
+    let built = 0;
+    const claims = () => { built += 1; return { ...snapshot }; };
+    const first = issuer.issueFor(snapshot, claims);
+    assert.equal(issuer.issueFor(snapshot, claims), first);
+    assert.equal(built, 1, 'the claims of a remembered principal are not built again');
+    assert.equal(issuer.issueFor({ ...user }, () => ({ ...user })), first, 'same claims, another object: the claims cache answers');
+    const promoted = { ...user, level: 2 };
+    const second = issuer.issueFor(promoted, () => ({ ...promoted }));
+    assert.notEqual(second, first);
+    assert.equal(decode(second).claims.level, 2);
+    c.advance(LIFETIME - 300);
+    const renewed = issuer.issueFor(snapshot, claims);
+    assert.notEqual(renewed, first, 'close to expiry the remembered token is replaced');
+    assert.equal(built, 2);
+    assert.deepEqual(issuer.stats(), { issued: 3, reused: 2, cached: 1 });
+  });
+
+  test('issueFor with the cache turned off signs every time', () => {
+    const issuer = new JwtIssuer(keys, LIFETIME, clock().now, { maxEntries: 0 });
+    const snapshot = { ...user };
+    issuer.issueFor(snapshot, () => ({ ...snapshot }));
+    issuer.issueFor(snapshot, () => ({ ...snapshot }));
+    assert.equal(issuer.stats().issued, 2);
+  });
 });

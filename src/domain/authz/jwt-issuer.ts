@@ -21,6 +21,7 @@ interface Cached { token: string; expMs: number }
  */
 export class JwtIssuer {
   private readonly cache = new Map<string, Cached>();
+  private readonly byPrincipal = new WeakMap<object, Cached>();
   private readonly maxEntries: number;
   private readonly marginMs: number;
   private issued = 0;
@@ -37,13 +38,33 @@ export class JwtIssuer {
   }
 
   issue(claims: Record<string, unknown>): string {
+    return this.entryFor(claims).token;
+  }
+
+  /**
+   * issue() remembered on an immutable principal object (a cached user snapshot): the common
+   * gateway request then builds no claims object and no cache key. A changed user is a new
+   * snapshot object, so it never meets the old token.
+   */
+  issueFor(principal: object, claims: () => Record<string, unknown>): string {
+    const hit = this.byPrincipal.get(principal);
+    if (hit && hit.expMs - this.now() > this.marginMs) {
+      this.reused += 1;
+      return hit.token;
+    }
+    const entry = this.entryFor(claims());
+    if (this.maxEntries > 0) this.byPrincipal.set(principal, entry);
+    return entry.token;
+  }
+
+  private entryFor(claims: Record<string, unknown>): Cached {
     const nowMs = this.now();
     const key = cacheKey(claims);
     const hit = this.cache.get(key);
     if (hit) {
       if (hit.expMs - nowMs > this.marginMs) {
         this.reused += 1;
-        return hit.token;
+        return hit;
       }
       this.cache.delete(key);
     }
@@ -54,8 +75,9 @@ export class JwtIssuer {
       this.keys.signingKey, this.keys.algorithm, this.keys.kid,
     );
     this.issued += 1;
-    this.remember(key, { token, expMs: exp * 1000 }, nowMs);
-    return token;
+    const entry = { token, expMs: exp * 1000 };
+    this.remember(key, entry, nowMs);
+    return entry;
   }
 
   stats(): { issued: number; reused: number; cached: number } {
