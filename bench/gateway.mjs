@@ -6,9 +6,11 @@
 // Needs PostgreSQL (postgres://postgres@127.0.0.1:5432) and Redis (redis://127.0.0.1:6379).
 //   npm run build && node bench/gateway.mjs [--seconds 20] [--connections 64] [--workers 1]
 // --workers N starts Warden with WORKERS=N (node:cluster processes sharing the port).
+// --cases b,c runs only those cases after (a); --profile DIR writes Warden's V8 CPU profiles there;
+// WARDEN_NODE_OPTIONS=... is passed to Warden alone as NODE_OPTIONS.
 // Targets (issue): cookie and API-key throughput ≥ 40 % of hello, p99 ≤ 10 ms at 64
 // connections, no errors.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +24,7 @@ import { freePort } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { Encryptor } = await import(new URL('../dist/lib/aead.js', import.meta.url).href);
-const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' } } });
+const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' }, cases: { type: 'string' }, profile: { type: 'string' } } });
 const SECONDS = Number(opt.seconds);
 const CONNECTIONS = Number(opt.connections);
 const WORKERS = Number(opt.workers);
@@ -59,6 +61,21 @@ const rssMiB = (pid) => {
   let children = [];
   try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* none */ }
   return rssOne(pid) + children.reduce((sum, c) => sum + rssOne(c), 0);
+};
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+const cpuOne = (pid) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch { return 0; }
+};
+/** CPU seconds Warden has used (all threads; with WORKERS > 1, its worker processes too). */
+const cpuSeconds = (pid) => {
+  let children = [];
+  try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* none */ }
+  return cpuOne(pid) + children.reduce((sum, c) => sum + cpuOne(c), 0);
 };
 
 const stopChild = (child) => new Promise((resolve) => {
@@ -108,7 +125,9 @@ try {
     RATE_LIMIT_LOGIN_IP: '100000000/60', RATE_LIMIT_SIGNUP_IP: '100000000/60',
   };
   delete env.JWT_PRIVATE_KEY; // generated in DATA_DIR
-  const warden = spawn(process.execPath, ['dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (process.env.WARDEN_NODE_OPTIONS) env.NODE_OPTIONS = process.env.WARDEN_NODE_OPTIONS; // e.g. V8 heap flags, for Warden only
+  const profile = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt.profile)}`] : [];
+  const warden = spawn(process.execPath, [...profile, 'dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   cleanups.push(() => stopChild(warden));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/v2/auth/identity/ping`, warden, 'warden');
@@ -173,7 +192,7 @@ try {
     };
   };
 
-  const cases = [
+  const allCases = [
     { case: '(a) bare hello', url: helloUrl, expect: 200, headers: {} },
     // control: the API-key request builder (HMAC + a rebuilt request per request) against the
     // hello server, to tell the client's own cost from Warden's in (c); not a target
@@ -182,6 +201,9 @@ try {
     { case: '(c) API key', url: `${base}/api/v2/authz/api/v2/auth/resource/users/me`, expect: 200, apiKey: true },
     { case: '(d) denied (cookie, admin path)', url: `${base}/api/v2/authz/api/v2/auth/admin/users`, expect: 401, headers: { cookie, 'user-agent': UA } },
   ];
+
+  const picked = opt.cases?.split(',').map((c) => `(${c.trim()})`);
+  const cases = allCases.filter((c) => c.case.startsWith('(a) ') || !picked || picked.some((p) => c.case.startsWith(p)));
 
   // one request of each before measuring: wrong statuses here would make the numbers meaningless
   for (const c of cases) {
@@ -195,13 +217,28 @@ try {
   console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case, Warden WORKERS=${WORKERS}, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
   const rssStart = rssMiB(warden.pid);
   const rows = [];
+  const rssSeries = [];
+  const flat = {};
   let helloRps = NaN;
   for (const c of cases) {
     const rssBefore = c.url === helloUrl ? NaN : rssMiB(warden.pid);
+    const cpuBefore = cpuSeconds(c.url === helloUrl ? hello.pid : warden.pid);
+    // RSS every second of the case: memory is flat when the second half adds (almost) nothing
+    const samples = [];
+    const sampler = setInterval(() => samples.push(rssMiB(warden.pid)), 1000);
     const r = await cannon(c.apiKey
       ? { url: c.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, headers: signedHeaders() }) }] }
       : { url: c.url, headers: c.headers });
+    clearInterval(sampler);
+    const cpuUsed = cpuSeconds(c.url === helloUrl ? hello.pid : warden.pid) - cpuBefore;
     const rssAfter = c.url === helloUrl ? NaN : rssMiB(warden.pid);
+    // Flat = no trend: the V8 heap saws up and down between collections, so compare the peaks
+    // of the two halves of the case rather than two single readings.
+    const mid = Math.floor(samples.length / 2);
+    const firstPeak = Math.max(rssBefore, ...samples.slice(0, mid));
+    const secondPeak = Math.max(rssAfter, ...samples.slice(mid));
+    flat[c.case] = c.url === helloUrl || secondPeak <= firstPeak * 1.1;
+    if (c.url !== helloUrl) rssSeries.push(`${c.case}: ${samples.filter((_, i) => i % 5 === 4).map((v) => v.toFixed(0)).join(' ')}`);
     const rps = r.requests.average;
     if (c.url === helloUrl && !c.control) helloRps = rps;
     const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`).join(' ');
@@ -215,18 +252,22 @@ try {
       'non-2xx': r.non2xx,
       'status codes': codes,
       'vs hello': `${((rps / helloRps) * 100).toFixed(0)} %`,
-      'RSS MiB before→after': c.url === helloUrl ? '-' : `${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)}`,
+      // the server's own CPU per answered request: steadier than req/s on a shared 2-core machine
+      'server CPU µs/req': Math.round((cpuUsed * 1e6) / r.requests.total),
+      'RSS MiB peak 1st→2nd half': c.url === helloUrl ? '-' : `${firstPeak.toFixed(0)} → ${secondPeak.toFixed(0)}`,
       'as expected': unexpected === 0 ? 'yes' : `NO (${unexpected} unexpected)`,
     });
   }
   console.table(rows);
+  console.log(`Warden RSS MiB every 5 s of each case:\n  ${rssSeries.join('\n  ')}`);
   {
     // every denial of (d) is also written as an admin activity, off the request path
     const c = new pg.Client({ connectionString: dbUrl });
     await c.connect();
     try {
       const { rows: [{ n }] } = await c.query("SELECT count(*)::int AS n FROM activities WHERE category = 'admin' AND result = 'denied'");
-      console.log(`admin activities recorded for denials: ${n} (denied requests answered: ${rows.find((r) => r.case.startsWith('(d)'))['non-2xx']})`);
+      const denied = rows.find((r) => r.case.startsWith('(d)'));
+      if (denied) console.log(`admin activities recorded for denials: ${n} (denied requests answered: ${denied['non-2xx']})`);
     } finally { await c.end(); }
   }
   await new Promise((r) => setTimeout(r, 3000));
@@ -240,6 +281,7 @@ try {
       [`throughput ≥ ${TARGET.ratio * 100} % of hello`]: `${ratio >= TARGET.ratio ? 'met' : 'MISSED'} (${(ratio * 100).toFixed(0)} %)`,
       [`p99 ≤ ${TARGET.p99} ms`]: `${row['p99 ms'] <= TARGET.p99 ? 'met' : 'MISSED'} (${row['p99 ms']} ms)`,
       'no errors': row['as expected'] === 'yes' && row.errors === 0 ? 'met' : 'MISSED',
+      'memory flat (2nd-half RSS peak ≤ 1st-half peak + 10 %)': `${flat[row.case] ? 'met' : 'MISSED'} (${row['RSS MiB peak 1st→2nd half']} MiB)`,
     });
   }
   console.log(`targets (issue): cookie and API-key throughput ≥ ${TARGET.ratio * 100} % of hello, p99 ≤ ${TARGET.p99} ms at ${CONNECTIONS} connections, no errors`);
