@@ -30,6 +30,24 @@ export const activitiesRepo = {
       [a.userId, a.targetUid ?? null, a.category, a.userIp, a.userIpCountry, a.userAgent.slice(0, 255), a.topic, a.action, a.result, a.data],
     );
   },
+  /**
+   * Many rows in one statement, in order. A target uid that names no user is stored as NULL:
+   * the gateway's admin audit takes it from request parameters, which anyone can write.
+   */
+  async insertMany(q: Queryable, rows: readonly NewActivity[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <K extends keyof NewActivity>(k: K, f: (v: NewActivity[K]) => unknown = (v) => v ?? null) => rows.map((r) => f(r[k]));
+    await q.query(
+      `INSERT INTO activities (user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data)
+       SELECT t.user_id, u.uid, t.category, t.user_ip, t.user_ip_country, t.user_agent, t.topic, t.action, t.result, t.data
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+              WITH ORDINALITY AS t(user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data, n)
+         LEFT JOIN users u ON u.uid = t.target_uid
+        ORDER BY t.n`,
+      [col('userId'), col('targetUid'), col('category'), col('userIp'), col('userIpCountry'), col('userAgent', (v) => v.slice(0, 255)),
+        col('topic'), col('action'), col('result'), col('data')],
+    );
+  },
   async page(q: Queryable, f: ActivityFilter, page: number, limit: number): Promise<{ total: number; rows: ActivityRow[] }> {
     const w = where(f);
     const [{ n }] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM activities WHERE ${w.sql}`, w.params);

@@ -3,17 +3,18 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../db/db.js';
 import { AdminAudit } from './admin-audit.js';
 
-test('the audit queue is bounded and written by one writer at a time', async () => {
+test('the audit queue is bounded and written by one writer at a time, in multi-row inserts', async () => {
   let inFlight = 0;
   let maxInFlight = 0;
   let inserts = 0;
+  let rowsWritten = 0;
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
   const db = {
-    query: async () => {
+    query: async (_sql: string, params: unknown[][]) => {
       inFlight++; maxInFlight = Math.max(maxInFlight, inFlight);
       await gate;
-      inFlight--; inserts++;
+      inFlight--; inserts++; rowsWritten += params[0]!.length;
       return [];
     },
   } as unknown as Db;
@@ -26,5 +27,6 @@ test('the audit queue is bounded and written by one writer at a time', async () 
   release();
   await audit.flush();
   assert.equal(maxInFlight, 1);
-  assert.equal(inserts, 20 - audit.droppedCount);
+  assert.equal(rowsWritten, 20 - audit.droppedCount, 'every kept entry is written');
+  assert.equal(inserts, 2, 'the first entry alone, then the rest of the queue in one insert');
 });

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.js';
-import { activitiesRepo } from '../../db/repositories/activities.js';
+import { activitiesRepo, type NewActivity } from '../../db/repositories/activities.js';
 
 interface Logger { warn(obj: object, msg: string): void }
 
@@ -10,10 +10,14 @@ export interface AdminAuditEntry {
 
 const ACTIONS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', GET: 'read', DELETE: 'delete' };
 
+/** Entries per INSERT: large enough to keep up with a flood of denials, small enough for one round trip. */
+const BATCH = 500;
+
 /**
  * Admin activities of the gateway (BARONG.md §11.6, §18.2), written off the request path by one
- * writer draining a bounded queue: a flood of denied requests costs at most `capacity` entries
- * of memory and one insert at a time; beyond that, entries are dropped and counted.
+ * writer draining a bounded queue in multi-row inserts: a flood of denied requests costs at most
+ * `capacity` entries of memory and one insert at a time. Entries are dropped (and counted) only
+ * when the database falls that far behind.
  */
 export class AdminAudit {
   private readonly queue: AdminAuditEntry[] = [];
@@ -44,22 +48,22 @@ export class AdminAudit {
   get droppedCount(): number { return this.dropped; }
 
   private async drain(): Promise<void> {
-    for (let e = this.queue.shift(); e; e = this.queue.shift()) {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, BATCH);
       try {
-        await this.write(e);
+        await activitiesRepo.insertMany(this.db, batch.map(toActivity));
       } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'admin activity not written');
+        this.logger.warn({ err: (err as Error).message, lost: batch.length }, 'admin activities not written');
       }
     }
   }
+}
 
-  private async write(e: AdminAuditEntry): Promise<void> {
-    const uid = typeof e.params.uid === 'string' ? e.params.uid : typeof e.params.user_uid === 'string' ? e.params.user_uid : null;
-    const target = uid ? (await this.db.query<{ uid: string }>('SELECT uid FROM users WHERE uid = $1', [uid]))[0]?.uid ?? null : null;
-    const topic = e.topic ?? /(?:^|\/)admin\/([^/]+)/.exec(e.path)?.[1] ?? 'general';
-    await activitiesRepo.insert(this.db, {
-      userId: e.userId, category: 'admin', targetUid: target, userIp: e.ip, userIpCountry: e.country, userAgent: e.userAgent,
-      topic, action: ACTIONS[e.method.toUpperCase()] ?? 'system', result: e.result, data: JSON.stringify({ ...e.params, path: e.path }),
-    });
-  }
+function toActivity(e: AdminAuditEntry): NewActivity {
+  const uid = typeof e.params.uid === 'string' ? e.params.uid : typeof e.params.user_uid === 'string' ? e.params.user_uid : null;
+  return {
+    userId: e.userId, category: 'admin', targetUid: uid, userIp: e.ip, userIpCountry: e.country, userAgent: e.userAgent,
+    topic: e.topic ?? /(?:^|\/)admin\/([^/]+)/.exec(e.path)?.[1] ?? 'general',
+    action: ACTIONS[e.method.toUpperCase()] ?? 'system', result: e.result, data: JSON.stringify({ ...e.params, path: e.path }),
+  };
 }

@@ -107,6 +107,22 @@ describe('permissions', () => {
     assert.equal(JSON.parse(row.data).path, `${P}/admin/users`);
   });
 
+  test('a burst of denials is written in full, with the target uid only when it names a user', async () => {
+    const c = await activeUser(t);
+    const uid = (await c.get('/resource/users/me')).body.uid as string;
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+      gate('GET', `${P}/admin/users/${i}?uid=${i % 2 === 0 ? uid : `ID${i}NOBODY`}&n=${i}`, { client: c })));
+    assert.ok(answers.every((r) => r.status === 401));
+    const rowsOf = () => t.c.db.query<{ target_uid: string | null; data: string }>(
+      "SELECT a.target_uid, a.data FROM activities a JOIN users u ON u.id = a.user_id WHERE u.uid = $1 AND a.category = 'admin' ORDER BY a.id", [uid]);
+    await until(async () => (await rowsOf()).length >= 60);
+    const rows = await rowsOf();
+    assert.equal(rows.length, 60);
+    const byN = new Map(rows.map((r) => [Number(JSON.parse(r.data).n), r.target_uid]));
+    assert.deepEqual([...byN.keys()].sort((a, b) => a - b), [...Array(60).keys()]);
+    for (const [n, target] of byN) assert.equal(target, n % 2 === 0 ? uid : null, `request ${n}`);
+  });
+
   test('a DROP rule added through the policy channel takes effect without a restart', async () => {
     const c = await activeUser(t);
     assert.equal((await gate('DELETE', `${P}/resource/labels/x`, { client: c, headers: { 'x-csrf-token': c.csrf! } })).status, 200);
