@@ -73,9 +73,13 @@ describe('Argon2WorkerPool and PasswordHasher', () => {
     assert.equal(run.stdout.trim(), 'true', run.stderr);
   });
 
-  it('refuses work after close', async () => {
-    const closed = new Argon2WorkerPool(1);
-    await closed.close();
-    await assert.rejects(closed.hash('x', PARAMS), /closed/);
+  it('rejects running and queued jobs at close, and refuses work after it', async () => {
+    const closing = new Argon2WorkerPool(1);
+    const running = assert.rejects(closing.hash('x', { ...PARAMS, memoryKiB: 65536, timeCost: 3 }), /closed/);
+    const queued = assert.rejects(closing.hash('y', PARAMS), /closed/);
+    await closing.close();
+    await running;
+    await queued;
+    await assert.rejects(closing.hash('z', PARAMS), /closed/);
   });
 });

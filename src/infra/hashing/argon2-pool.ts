@@ -59,13 +59,17 @@ export class Argon2WorkerPool implements Argon2Engine {
     return this.submit({ op: 'verify', digest, password }) as Promise<boolean>;
   }
 
-  /** Jobs waiting for a thread (a gauge for overload). */
+  /** Jobs waiting for a thread. */
   get queued(): number { return this.queue.length; }
 
+  /** Ends the threads; jobs still queued or running are rejected, never left pending. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error('argon2 pool closed'));
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    const closed = new Error('argon2 pool closed');
+    for (const p of this.queue.splice(0)) p.reject(closed);
+    const slots = this.slots.splice(0);
+    for (const s of slots) { s.current?.reject(closed); s.current = null; }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private submit(job: Job): Promise<string | boolean> {
