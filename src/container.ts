@@ -285,7 +285,11 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
           avatarMaxBytes: config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024,
         },
       }),
-      adminConsole: buildAdminConsole({ db, kv, policy, sessions, apiKeys, log: logger }),
+      adminConsole: buildAdminConsole({
+        db, kv, policy, apiKeys, log: logger,
+        // blocklogin ends every session: the cookie sessions and the NBC door's token families
+        sessions: { destroyEveryone: async () => (await sessions.destroyEveryone()) + (await tokenAuth.sessions.endEveryone()) },
+      }),
       async close() {
         policy.stop();
         await kycDocuments.close();

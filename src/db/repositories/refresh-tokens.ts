@@ -81,4 +81,14 @@ export const refreshTokensRepo = {
     );
     return rows.length;
   },
+
+  /** Revokes every live family of every user (a blocklogin restriction); returns how many. */
+  async revokeEveryone(q: Queryable, reason: string, at: Date): Promise<number> {
+    const [{ n }] = await q.query<{ n: number }>(
+      `WITH revoked AS (UPDATE refresh_token_families SET revoked_at = $2, revoke_reason = $1 WHERE revoked_at IS NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM revoked`,
+      [reason, at.toISOString()],
+    );
+    return n;
+  },
 };

@@ -41,6 +41,14 @@ export class TokenSessions {
     return { user, sid: claims.sid, claims };
   }
 
+  /**
+   * Ends every token session of every user (enabling a blocklogin restriction ends every
+   * session, BARONG.md §2.11: this door's as well as the cookie sessions). Returns how many.
+   */
+  endEveryone(): Promise<number> {
+    return this.d.refresh.revokeEveryone(this.d.identity.db, 'blocklogin');
+  }
+
   /** For the resource API (CallerResolver): a token with `sid` is good while its family lives. */
   isActive(sid: string, user: User): Promise<boolean> {
     return this.d.refresh.isActive(sid, user);

@@ -11,7 +11,7 @@ import { LOGIN_STATES, type User } from '../users/user.js';
 export interface RefreshTokenDeps { db: Db; activities: ActivityLog; lifetimeSeconds: number; now: () => number }
 
 /** Why a family ended (stored in refresh_token_families.revoke_reason). */
-export type RevokeReason = 'logout' | 'reuse' | 'password_recovery' | 'password_change' | 'tfa_reset' | 'tfa_enabled' | 'password_changed_elsewhere';
+export type RevokeReason = 'logout' | 'reuse' | 'password_recovery' | 'password_change' | 'tfa_reset' | 'tfa_enabled' | 'password_changed_elsewhere' | 'blocklogin';
 
 const hashOf = (token: string) => sha256Hex(token);
 
@@ -87,6 +87,10 @@ export class RefreshTokens {
 
   revokeAllFor(q: Queryable, userId: number, reason: RevokeReason, keepSid?: string): Promise<number> {
     return refreshTokensRepo.revokeAllFor(q, userId, reason, new Date(this.d.now()), keepSid);
+  }
+
+  revokeEveryone(q: Queryable, reason: RevokeReason): Promise<number> {
+    return refreshTokensRepo.revokeEveryone(q, reason, new Date(this.d.now()));
   }
 
   /** After a password change made on this device: the family follows the new password. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { activeUser, Client, UA, uniqueEmail } from '../../helpers/client.js';
 import { adminActivities, answer, caller, errors, lastActivityId, type Caller } from './users-fixtures.js';
+import { NbcClient } from '../nbc/nbc-client.js';
 
 let t: TestApp;
 let root: Caller;
@@ -170,6 +171,20 @@ describe('blocklogin ends every session (§2.11)', () => {
     assert.equal((await gate(resource, { client: again }))[0], 200);
     await root.post('/restrictions', { category: 'blocklogin', scope: 'country', value: 'Lemuria' });
     assert.deepEqual(await gate(resource, { client: again }), [401, { errors: ['authz.invalid_session'] }]);
+  });
+
+  test('an enabled blocklogin rule also ends the NBC door\'s token sessions', async () => {
+    const email = uniqueEmail();
+    await activeUser(t, email);
+    const nbc = new NbcClient(t);
+    assert.equal((await nbc.signIn(email)).status, 200);
+    assert.equal((await nbc.get('/auth/token/check')).status, 200);
+    await root.post('/restrictions', { category: 'blocklogin', scope: 'country', value: 'Hyperborea' });
+    assert.equal((await nbc.get('/auth/token/check')).status, 401, 'the access token\'s family is revoked');
+    assert.equal((await nbc.post('/auth/token/refresh')).status, 401, 'and its refresh token with it');
+    const [{ reason }] = await t.c.db.query<{ reason: string }>(
+      'SELECT f.revoke_reason AS reason FROM refresh_token_families f JOIN users u ON u.id = f.user_id WHERE u.email = $1', [email]);
+    assert.equal(reason, 'blocklogin');
   });
 
   test('a blocklogin rule refuses the login path only, with its code', async () => {
