@@ -61,6 +61,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 /** Builds the HTTP application on a container; does not listen (tests use inject). */
 export async function buildApp(c: Container, opts: { logger?: FastifyServerOptions['logger'] | boolean } = {}): Promise<FastifyInstance> {
   const metrics = new HttpMetrics();
+  for (const [name, r] of Object.entries(c.readings)) metrics.reading(r.kind, name, r.help, r.read);
   // Set once the app exists; the server only gets requests after listen().
   let fastPath: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | null = null;
   const app = Fastify({

@@ -114,6 +114,8 @@ export interface Container {
   auth0: Auth0Login;
   /** The Nebeus door: partner sign-in/up, countries, dashboard with its ledger read model, profile images. */
   nebeus: Nebeus;
+  /** Readings for /metrics kept outside the HTTP layer: a gauge's value, or a counter's running total. */
+  readings: Record<string, { kind: 'gauge' | 'counter'; help: string; read: () => number }>;
   close(): Promise<void>;
 }
 
@@ -167,11 +169,12 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       regexp: config.PASSWORD_REGEXP ? rubyRegexpToJs(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP,
       minEntropy: config.PASSWORD_MIN_ENTROPY,
     };
+    const hashPool = sharedArgon2Pool(config.HASH_THREADS || os.availableParallelism());
     const identity: IdentityDeps = {
       db, kv, sessions, tokens, events,
       hasher: new PasswordHasher(
         { memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM },
-        sharedArgon2Pool(config.HASH_THREADS || os.availableParallelism()),
+        hashPool,
       ),
       labels: new LabelService(events, DEFAULT_STATE_RULES),
       activities: new ActivityLog(),
@@ -218,9 +221,11 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
         linkLifetime: config.JWT_EXPIRE_TIME, apiKeyHoldSeconds: config.TFA_RESET_HOLD_SECONDS,
       },
     });
+    const jwtIssuer = new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now);
+    const adminAudit = new AdminAudit(db, logger);
     const gateway = new Gateway({
       apiKeys: new HmacApiKeyAuthenticator(apiKeys, new NonceGuard(kv, config.APIKEY_NONCE_LIFETIME), users, serviceAccountSnapshots, config.APIKEY_NONCE_LIFETIME, now),
-      policy, sessions, users, geoip, issuer: new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now), audit: new AdminAudit(db, logger),
+      policy, sessions, users, geoip, issuer: jwtIssuer, audit: adminAudit,
       csrfProtection: config.CSRF_PROTECTION, apiPrefix: config.API_PREFIX,
     });
     const kycDocuments = buildKycDocuments({
@@ -285,6 +290,12 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
           avatarMaxBytes: config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024,
         },
       }),
+      readings: {
+        warden_password_hash_queue: { kind: 'gauge', help: 'password hashes waiting for a hashing thread', read: () => hashPool.queued },
+        warden_gateway_jwt_signed_total: { kind: 'counter', help: 'gateway JWTs signed', read: () => jwtIssuer.stats().issued },
+        warden_gateway_jwt_reused_total: { kind: 'counter', help: 'gateway checks answered with a still-fresh JWT', read: () => jwtIssuer.stats().reused },
+        warden_admin_audit_dropped_total: { kind: 'counter', help: 'gateway admin activities dropped because the database fell 10,000 behind', read: () => adminAudit.droppedCount },
+      },
       adminConsole: buildAdminConsole({
         db, kv, policy, apiKeys, log: logger,
         // blocklogin ends every session: the cookie sessions and the NBC door's token families

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics of the HTTP server. Label children are bound once per (method, route,
@@ -18,6 +18,19 @@ export class HttpMetrics {
       name: 'warden_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
     });
+  }
+
+  /**
+   * A value read at scrape time from a domain object: a gauge's current value, or a counter's
+   * running total (the counter is advanced by what the total grew since the last scrape).
+   */
+  reading(kind: 'gauge' | 'counter', name: string, help: string, read: () => number): void {
+    if (kind === 'gauge') {
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+      return;
+    }
+    let seen = 0;
+    new Counter({ name, help, registers: [this.registry], collect() { const now = read(); if (now > seen) this.inc(now - seen); seen = now; } });
   }
 
   /** `route` is the route pattern, never the raw URL (bounded label values). */

@@ -123,6 +123,20 @@ describe('permissions', () => {
     for (const [n, target] of byN) assert.equal(target, n % 2 === 0 ? uid : null, `request ${n}`);
   });
 
+  test('/metrics counts signed and reused gateway JWTs, and shows the password-hash queue', async () => {
+    const metric = async (name: string) => {
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(body)?.[1] ?? NaN);
+    };
+    const c = await activeUser(t);
+    const [signed, reused] = [await metric('warden_gateway_jwt_signed_total'), await metric('warden_gateway_jwt_reused_total')];
+    for (let i = 0; i < 3; i++) assert.equal((await gate('GET', `${P}/resource/users/me`, { client: c })).status, 200);
+    assert.equal(await metric('warden_gateway_jwt_signed_total'), signed + 1, 'one signature for the new principal');
+    assert.equal(await metric('warden_gateway_jwt_reused_total'), reused + 2, 'then its token is reused');
+    assert.equal(await metric('warden_password_hash_queue'), 0);
+    assert.equal(await metric('warden_admin_audit_dropped_total'), 0);
+  });
+
   test('a DROP rule added through the policy channel takes effect without a restart', async () => {
     const c = await activeUser(t);
     assert.equal((await gate('DELETE', `${P}/resource/labels/x`, { client: c, headers: { 'x-csrf-token': c.csrf! } })).status, 200);
