@@ -56,12 +56,12 @@ const rssOne = (pid) => {
     return m ? Number(m[1]) / 1024 : 0;
   } catch { return 0; }
 };
-/** Warden's resident memory: the process and, with WORKERS > 1, its worker processes. */
-const rssMiB = (pid) => {
-  let children = [];
-  try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* none */ }
-  return rssOne(pid) + children.reduce((sum, c) => sum + rssOne(c), 0);
+/** A process and its direct children (Warden's worker processes when WORKERS > 1). */
+const withChildren = (pid) => {
+  try { return [pid, ...fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)]; } catch { return [pid]; }
 };
+/** Warden's resident memory: the process and, with WORKERS > 1, its worker processes. */
+const rssMiB = (pid) => withChildren(pid).reduce((sum, p) => sum + rssOne(p), 0);
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
 const cpuOne = (pid) => {
@@ -72,11 +72,7 @@ const cpuOne = (pid) => {
   } catch { return 0; }
 };
 /** CPU seconds Warden has used (all threads; with WORKERS > 1, its worker processes too). */
-const cpuSeconds = (pid) => {
-  let children = [];
-  try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* none */ }
-  return cpuOne(pid) + children.reduce((sum, c) => sum + cpuOne(c), 0);
-};
+const cpuSeconds = (pid) => withChildren(pid).reduce((sum, p) => sum + cpuOne(p), 0);
 
 const stopChild = (child) => new Promise((resolve) => {
   if (child.exitCode !== null || child.signalCode !== null) return resolve();
