@@ -22,13 +22,23 @@ function where(f: ActivityFilter): { sql: string; params: unknown[] } {
   return { sql: parts.join(' AND '), params };
 }
 
+/**
+ * The INSERT of one activity with its parameters numbered from `$first`, so another repository
+ * can write it in the same statement as its own row (outboxRepo.insert).
+ */
+export function activityInsert(a: NewActivity, first = 1): { sql: string; params: unknown[] } {
+  const params = [a.userId, a.targetUid ?? null, a.category, a.userIp, a.userIpCountry, a.userAgent.slice(0, 255), a.topic, a.action, a.result, a.data];
+  const slots = params.map((_, i) => `$${first + i}`).join(', ');
+  return {
+    sql: `INSERT INTO activities (user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data) VALUES (${slots})`,
+    params,
+  };
+}
+
 export const activitiesRepo = {
   async insert(q: Queryable, a: NewActivity): Promise<void> {
-    await q.query(
-      `INSERT INTO activities (user_id, target_uid, category, user_ip, user_ip_country, user_agent, topic, action, result, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [a.userId, a.targetUid ?? null, a.category, a.userIp, a.userIpCountry, a.userAgent.slice(0, 255), a.topic, a.action, a.result, a.data],
-    );
+    const { sql, params } = activityInsert(a);
+    await q.query(sql, params);
   },
   /**
    * Many rows in one statement, in order. A target uid that names no user is stored as NULL:

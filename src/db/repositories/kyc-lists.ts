@@ -1,4 +1,6 @@
 import type { Queryable } from '../db.js';
+import type { User } from '../../domain/users/user.js';
+import { toUser, type UserRow } from './users.js';
 
 /** Rows needed to render a user with full info (profiles, phones, data storages). */
 export interface ProfileRow {
@@ -17,16 +19,33 @@ export interface UserLists {
   data_storages: DataStorageRow[];
 }
 
+/**
+ * The select-list of the UserLists columns for the user whose id and referral id are the SQL
+ * expressions `userId` and `referralId` (parameters, or columns of an outer `users` row).
+ */
+function listColumns(userId: string, referralId: string): string {
+  return `(SELECT uid FROM users WHERE id = ${referralId}) AS referral_uid,
+       COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (SELECT id, key, value, scope, description, created_at, updated_at FROM labels WHERE user_id = ${userId}) l), '[]') AS labels,
+       COALESCE((SELECT json_agg(p ORDER BY p.id) FROM (SELECT id, country, number_encrypted, validated_at FROM phones WHERE user_id = ${userId}) p), '[]') AS phones,
+       COALESCE((SELECT json_agg(p ORDER BY p.id) FROM (SELECT * FROM profiles WHERE user_id = ${userId}) p), '[]') AS profiles,
+       COALESCE((SELECT json_agg(d ORDER BY d.id) FROM (SELECT id, title, data, created_at, updated_at FROM data_storages WHERE user_id = ${userId}) d), '[]') AS data_storages`;
+}
+
 /** Everything UserWithFullInfo shows besides the user row, in one round trip. */
 export async function userLists(q: Queryable, userId: number, referralId: number | null): Promise<UserLists> {
-  const [row] = await q.query<UserLists>(
-    `SELECT
-       (SELECT uid FROM users WHERE id = $2) AS referral_uid,
-       COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (SELECT id, key, value, scope, description, created_at, updated_at FROM labels WHERE user_id = $1) l), '[]') AS labels,
-       COALESCE((SELECT json_agg(p ORDER BY p.id) FROM (SELECT id, country, number_encrypted, validated_at FROM phones WHERE user_id = $1) p), '[]') AS phones,
-       COALESCE((SELECT json_agg(p ORDER BY p.id) FROM (SELECT * FROM profiles WHERE user_id = $1) p), '[]') AS profiles,
-       COALESCE((SELECT json_agg(d ORDER BY d.id) FROM (SELECT id, title, data, created_at, updated_at FROM data_storages WHERE user_id = $1) d), '[]') AS data_storages`,
-    [userId, referralId],
-  );
+  const [row] = await q.query<UserLists>(`SELECT ${listColumns('$1', '$2')}`, [userId, referralId]);
   return row;
+}
+
+/**
+ * The user with this email and his lists, in one round trip: a login reads the user and, once
+ * the password matched, answers with the full view, so it fetches both at once (a failed login
+ * reads a few index pages it did not need, a successful one saves a round trip).
+ */
+export async function userWithListsByEmail(q: Queryable, email: string): Promise<{ user: User; lists: UserLists } | null> {
+  const [row] = await q.query<UserRow & UserLists>(
+    `SELECT u.*, ${listColumns('u.id', 'u.referral_id')} FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
+  if (!row) return null;
+  const { referral_uid, labels, phones, profiles, data_storages } = row;
+  return { user: toUser(row), lists: { referral_uid, labels, phones, profiles, data_storages } };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db.js';
+import { activityInsert, type NewActivity } from './activities.js';
 
 /** An outbox row as the event relay reads it. */
 export interface OutboxEvent {
@@ -30,15 +31,25 @@ export const outboxRepo = {
    * lock an UPDATE takes anyway adds no new lock-ordering (deadlock) case. A missing user row
    * (account just deleted) locks nothing; the event is still written.
    */
-  async insert(q: Queryable, name: string, payload: object, mail: boolean, orderKey?: string | null): Promise<number> {
-    const params = [name, JSON.stringify(payload), mail ? 'pending' : 'none'];
-    const [r] = orderKey
-      ? await q.query<{ id: number }>(
-        `WITH ordered AS (SELECT count(*) FROM (SELECT 1 FROM users WHERE uid = $4 FOR NO KEY UPDATE) locked)
-         INSERT INTO outbox (name, payload, mail_status) SELECT $1, $2::jsonb, $3 FROM ordered RETURNING id`,
-        [...params, orderKey],
-      )
-      : await q.query<{ id: number }>('INSERT INTO outbox (name, payload, mail_status) VALUES ($1, $2, $3) RETURNING id', params);
+  async insert(q: Queryable, name: string, payload: object, mail: boolean, orderKey?: string | null, activity?: NewActivity): Promise<number> {
+    const params: unknown[] = [name, JSON.stringify(payload), mail ? 'pending' : 'none'];
+    const ctes: string[] = [];
+    if (orderKey) {
+      params.push(orderKey);
+      ctes.push(`ordered AS (SELECT count(*) FROM (SELECT 1 FROM users WHERE uid = $${params.length} FOR NO KEY UPDATE) locked)`);
+    }
+    // The activity that records the same action, when given, goes in as a CTE of this statement:
+    // one round trip and one commit instead of two (the login path writes both on every login).
+    if (activity) {
+      const act = activityInsert(activity, params.length + 1);
+      params.push(...act.params);
+      ctes.push(`act AS (${act.sql})`);
+    }
+    const [r] = await q.query<{ id: number }>(
+      `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO outbox (name, payload, mail_status)
+       SELECT $1, $2::jsonb, $3${orderKey ? ' FROM ordered' : ''} RETURNING id`,
+      params,
+    );
     return Number(r.id);
   },
 

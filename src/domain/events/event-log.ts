@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import type { NewActivity } from '../../db/repositories/activities.js';
 import { outboxRepo } from '../../db/repositories/outbox.js';
 import type { User } from '../users/user.js';
 
@@ -41,6 +42,15 @@ export class EventLog {
   ) {}
 
   async emit(q: Queryable, name: string, record: object, changes?: object): Promise<void> {
+    await this.write(q, name, record, changes);
+  }
+
+  /** `emit` plus the activity that records the same action, in one statement. */
+  async emitWithActivity(q: Queryable, name: string, record: object, activity: NewActivity): Promise<void> {
+    await this.write(q, name, record, undefined, activity);
+  }
+
+  private async write(q: Queryable, name: string, record: object, changes?: object, activity?: NewActivity): Promise<void> {
     if (name === 'model.user.updated') {
       const uid = (record as { uid?: unknown }).uid;
       if (typeof uid === 'string') this.changedUsers.add(uid);
@@ -49,7 +59,7 @@ export class EventLog {
     if (changes && Object.keys(changes).length > 0) payload.changes = changes;
     // Keyed by the user the event is about: the insert waits for his other uncommitted events,
     // so the relay publishes each user's events in commit order (repositories/outbox.ts).
-    await outboxRepo.insert(q, name, payload, this.isMailed(name), subjectUid(record));
+    await outboxRepo.insert(q, name, payload, this.isMailed(name), subjectUid(record), activity);
   }
 
   /** Call after the emitting transaction committed: wakes the consumers. */

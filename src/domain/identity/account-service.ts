@@ -9,7 +9,8 @@ import { userEventForm } from '../events/event-log.js';
 import type { User } from '../users/user.js';
 import { dataErrors, emailErrors, normalizeEmail, passwordErrors, usernameErrors } from '../users/user-rules.js';
 import type { IdentityDeps } from './deps.js';
-import { loadUserView, type UserView } from './user-view.js';
+import { loadUserView, userViewOf, type UserView } from './user-view.js';
+import type { UserLists } from '../../db/repositories/kyc-lists.js';
 
 export interface SignupInput { email: string; password: string; username?: string; refid?: string; data?: string }
 export interface OpenedSession { view: UserView; sessionId: string; csrfToken: string }
@@ -102,9 +103,10 @@ export class AccountService {
     return this.openSession(confirmed, ctx);
   }
 
-  async openSession(user: User, ctx: RequestContext): Promise<OpenedSession> {
+  /** `lists`: the user's lists when the caller read them already (login), saving a round trip. */
+  async openSession(user: User, ctx: RequestContext, lists?: UserLists): Promise<OpenedSession> {
     const { id, session } = await this.d.sessions.open(user.uid, ctx.ip, ctx.userAgent);
-    return { view: await loadUserView(this.d.db, user), sessionId: id, csrfToken: session.csrfToken };
+    return { view: lists ? userViewOf(user, lists) : await loadUserView(this.d.db, user), sessionId: id, csrfToken: session.csrfToken };
   }
 
   private async emitConfirmation(q: Queryable, user: User, refUid: string | null): Promise<void> {

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
+import { userWithListsByEmail } from '../../db/repositories/kyc-lists.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import type { RequestContext } from '../activities/activity-log.js';
 import { userEventForm } from '../events/event-log.js';
@@ -26,8 +27,9 @@ export class LoginService {
       { bucket: 'login-fail', id: account, rule: settings.rates.loginAccount },
     );
     if (!limits.withinHit || limits.peekExhausted) throw new AppError('identity.session.too_many_requests');
-    const user = await usersRepo.byEmail(db, input.email);
-    if (!user) {
+    const found = await userWithListsByEmail(db, input.email);
+    const user = found?.user;
+    if (!found || !user) {
       await this.d.hasher.verifyDummy(input.password);
       await limiter.hit('login-fail', account, settings.rates.loginAccount);
       throw new AppError('identity.session.invalid_params');
@@ -58,15 +60,13 @@ export class LoginService {
     }
     if (limits.peekUsed) await limiter.reset('login-fail', account);
     const current = await this.upgradeHash(user, input.password);
-    // No transaction: the change a login makes is the session, which lives in the key-value
-    // store, so wrapping these two rows would buy no atomicity, only two more round trips.
-    const refUid = current.referralId ? await usersRepo.uidById(db, current.referralId) : null;
-    await Promise.all([
-      this.d.activities.record(db, ctx, { userId: user.id, topic: 'session', action, result: 'succeed' }),
-      this.d.events.emit(db, 'system.session.create', { user: userEventForm(current, refUid), user_ip: ctx.ip, user_agent: ctx.userAgent }),
-    ]);
+    // The activity and the event go in one statement (one round trip, one commit); the rest of
+    // what a login changes is the session, in the key-value store.
+    await this.d.events.emitWithActivity(db, 'system.session.create',
+      { user: userEventForm(current, found.lists.referral_uid), user_ip: ctx.ip, user_agent: ctx.userAgent },
+      this.d.activities.entry(ctx, { userId: user.id, topic: 'session', action, result: 'succeed' }));
     this.d.events.committed();
-    return this.accounts.openSession(current, ctx);
+    return this.accounts.openSession(current, ctx, found.lists);
   }
 
   async logout(sessionId: string | undefined, ctx: RequestContext): Promise<void> {

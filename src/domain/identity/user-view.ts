@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import { userLists, type DataStorageRow, type PhoneRow, type ProfileRow } from '../../db/repositories/kyc-lists.js';
+import { userLists, type UserLists, type DataStorageRow, type PhoneRow, type ProfileRow } from '../../db/repositories/kyc-lists.js';
 import type { Label, User } from '../users/user.js';
 
 /** Everything the `UserWithFullInfo` entity shows (BARONG.md §4). */
@@ -13,7 +13,11 @@ export interface UserView {
 }
 
 export async function loadUserView(q: Queryable, user: User): Promise<UserView> {
-  const lists = await userLists(q, user.id, user.referralId);
+  return userViewOf(user, await userLists(q, user.id, user.referralId));
+}
+
+/** The view of a user whose lists were read already (`userWithListsByEmail`). */
+export function userViewOf(user: User, lists: UserLists): UserView {
   return {
     user,
     referralUid: lists.referral_uid,
