@@ -41,6 +41,9 @@ interface ClaimedRow {
   recipient: string | null;
 }
 
+/** A row sent in this batch, marked 'sent' when the batch ends. */
+interface Sent { id: number; attempts: number }
+
 const MAX_BACKOFF_S = 3600;
 
 /** 2^attempts seconds, capped at one hour, plus up to 10 % jitter. */
@@ -111,30 +114,45 @@ export class MailDispatcher {
     // their lease forward and fetches each recipient's current email and language.
     const rows = await this.db.query<ClaimedRow>(
       `WITH due AS (
-         SELECT id FROM outbox
-          WHERE mail_status = 'pending' AND mail_next_at <= $1::timestamptz
-          ORDER BY id LIMIT $2
-          FOR UPDATE SKIP LOCKED)
+         SELECT o.id, u.email AS user_email, u.data AS user_data, u.anti_phishing_encrypted AS user_anti_phishing
+           FROM outbox o LEFT JOIN users u ON u.uid = o.payload->'record'->'user'->>'uid'
+          WHERE o.mail_status = 'pending' AND o.mail_next_at <= $1::timestamptz
+          ORDER BY o.id LIMIT $2
+          FOR UPDATE OF o SKIP LOCKED)
        UPDATE outbox o SET mail_next_at = $3::timestamptz
          FROM due WHERE o.id = due.id
-       RETURNING o.id, o.name, o.payload, o.mail_attempts,
-         (SELECT u.email FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_email,
-         (SELECT u.data FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_data,
-         (SELECT u.anti_phishing_encrypted FROM users u WHERE u.uid = o.payload->'record'->'user'->>'uid') AS user_anti_phishing,
+       RETURNING o.id, o.name, o.payload, o.mail_attempts, due.user_email, due.user_data, due.user_anti_phishing,
          o.payload->'record'->>'recipient' AS recipient`,
       [now.toISOString(), limit, lease],
     );
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     let processed = 0;
     const claimedAt = Date.now();
-    for (const row of rows) {
-      if (await this.process(row, lease, claimedAt)) processed++;
+    const sent: Sent[] = [];
+    try {
+      for (const row of rows) {
+        if (await this.process(row, lease, claimedAt, sent)) processed++;
+      }
+    } finally {
+      // One UPDATE marks the whole batch sent. A crash before it leaves these rows pending, to
+      // be sent again after the lease: the at-least-once promise, with a window of one batch.
+      await this.markSent(sent);
     }
     return processed;
   }
 
+  private async markSent(sent: Sent[]): Promise<void> {
+    if (sent.length === 0) return;
+    await this.db.query(
+      `UPDATE outbox o SET mail_status = 'sent', mail_attempts = s.attempts, mail_error = NULL
+         FROM unnest($1::bigint[], $2::int[]) AS s(id, attempts)
+        WHERE o.id = s.id AND o.mail_status = 'pending'`,
+      [sent.map((x) => x.id), sent.map((x) => x.attempts)],
+    );
+  }
+
   /** Returns false when the row was not ours any more (lease expired and taken elsewhere). */
-  private async process(row: ClaimedRow, lease: string, claimedAt: number): Promise<boolean> {
+  private async process(row: ClaimedRow, lease: string, claimedAt: number, sent: Sent[]): Promise<boolean> {
     const id = Number(row.id);
     // Once a batch has run for half the lease (slow SMTP), renew the lease right before sending
     // and check the row is still ours, so no other instance claims and sends it meanwhile.
@@ -213,11 +231,7 @@ export class MailDispatcher {
       }
       return true;
     }
-    await this.db.query(
-      `UPDATE outbox SET mail_status = 'sent', mail_attempts = $2, mail_error = NULL
-        WHERE id = $1 AND mail_status = 'pending'`,
-      [id, attempts],
-    );
+    sent.push({ id, attempts });
     this.logger.info(log, 'mail sent');
     return true;
   }

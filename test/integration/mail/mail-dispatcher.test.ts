@@ -331,8 +331,44 @@ test('FileMailTransport writes an .eml into the directory and logs only the path
     await fixed.send(msg);
     await fixed.send(msg);
     assert.equal(fs.readdirSync(dir).filter((f) => f.includes('h@example.com')).length, 2);
+
+    // The directory is made once; removed behind the transport's back, it is made again.
+    fs.rmSync(dir, { recursive: true, force: true });
+    await fixed.send(msg);
+    assert.equal(fs.readdirSync(dir).length, 1);
   } finally {
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+});
+
+test('a batch costs two statements: one claims it, one marks every sent row; a failure in between is kept apart', async () => {
+  const transport = new MemoryTransport();
+  const failing = 'fail@example.com';
+  const flaky: MailTransport = {
+    async send(msg) { if (msg.to === failing) throw new Error('mailbox unavailable'); await transport.send(msg); },
+    async close() {},
+  };
+  const ids: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const email = i === 3 ? failing : `b${i}@example.com`;
+    await insertUser(`IDB00${i}`, email);
+    ids.push(await insertOutbox('system.user.password.reset.token', confirmation(`IDB00${i}`, email)));
+  }
+  const before = db.queryCount;
+  assert.equal(await dispatcher(flaky).drainOnce(), 6);
+  // claim + the failed row's retry UPDATE + one UPDATE for the five sent rows
+  assert.equal(db.queryCount - before, 3);
+  assert.equal(transport.sent.length, 5);
+  for (const [i, id] of ids.entries()) {
+    const r = await row(id);
+    if (i === 3) {
+      assert.equal(r.mail_status, 'pending');
+      assert.equal(r.mail_error, 'mailbox unavailable');
+    } else {
+      assert.equal(r.mail_status, 'sent');
+      assert.equal(r.mail_error, null);
+    }
+    assert.equal(r.mail_attempts, 1);
   }
 });
 
