@@ -163,7 +163,9 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     const events = new EventLog((name) => mailMap.handles(name), () => { mailer.kick(); eventApi.kick(); }, (uids) => {
       for (const uid of uids) void kv.publish(USER_CHANNEL, uid).catch((err) => logger.warn({ err: (err as Error).message }, 'user change not announced'));
     });
-    const sessions = new SessionService(kv, config.SESSION_EXPIRE_TIME, now);
+    // An in-process copy only pays off in front of a remote store; the in-process one is as fast.
+    const sessions = new SessionService(kv, config.SESSION_EXPIRE_TIME, now,
+      config.REDIS_URL ? { maxAgeMs: config.SESSION_CACHE_MS, maxEntries: 100_000 } : undefined);
     const tokens = new SignedTokens(keys, config.JWT_EXPIRE_TIME, now);
     const passwordPolicy = {
       regexp: config.PASSWORD_REGEXP ? rubyRegexpToJs(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP,
@@ -195,6 +197,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     await policy.start();
     const users = new UserSnapshots(db, kv);
     await users.start();
+    await sessions.start();
     const encryptor = new Encryptor(keys.encryptionKey);
     const apiKeys = new ApiKeyService(db, encryptor, { now });
     const serviceAccountSnapshots = new ServiceAccountSnapshots(db, kv, 30_000, 10_000, now);
