@@ -210,6 +210,41 @@ test('NonceGuard: a nonce is accepted once per key, and remembered for twice the
   }
 });
 
+test('NonceGuard: checks of one event-loop turn go to the store as one call, each with its own answer', async () => {
+  const kv = new MemoryKeyValueStore();
+  const calls: number[] = [];
+  const many = kv.setManyIfAbsent.bind(kv);
+  kv.setManyIfAbsent = (keys, value, ttl) => { calls.push(keys.length); return many(keys, value, ttl); };
+  try {
+    const guard = new NonceGuard(kv, 5000);
+    const answers = await Promise.all([
+      guard.firstUse('kid1', '1584524005143'), guard.firstUse('kid1', '1584524005143'),
+      guard.firstUse('kid2', '1584524005143'), guard.firstUse('kid1', '1584524005144'),
+    ]);
+    assert.deepEqual(answers, [true, false, true, true], 'the replay inside the batch is refused, the others pass');
+    assert.deepEqual(calls, [4]);
+    assert.equal(await guard.firstUse('kid2', '1584524005143'), false, 'a later turn sees the batch');
+    assert.deepEqual(calls, [4, 1]);
+  } finally {
+    await kv.close();
+  }
+});
+
+test('NonceGuard: a store failure fails every check of the batch, and the next turn works again', async () => {
+  const kv = new MemoryKeyValueStore();
+  const many = kv.setManyIfAbsent.bind(kv);
+  kv.setManyIfAbsent = () => Promise.reject(new Error('redis down'));
+  try {
+    const guard = new NonceGuard(kv, 5000);
+    const results = await Promise.allSettled([guard.firstUse('kid1', '1'), guard.firstUse('kid2', '1')]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    kv.setManyIfAbsent = many;
+    assert.equal(await guard.firstUse('kid1', '1'), true, 'nothing was remembered by the failed batch');
+  } finally {
+    await kv.close();
+  }
+});
+
 test('a flood of unknown kids cannot evict real keys from the cache', async () => {
   const { db, cleanup } = await openTestDb();
   try {

@@ -34,6 +34,23 @@ for (const [name, open] of stores) {
       assert.equal(await kv.get('once'), 'x');
     });
 
+    test('setManyIfAbsent: one answer per key, in order; a repeated key is set by its first occurrence', async () => {
+      const kv = await store();
+      await kv.set('m2', 'old');
+      assert.deepEqual(await kv.setManyIfAbsent([], 'x', 60), []);
+      assert.deepEqual(await kv.setManyIfAbsent(['m1', 'm2', 'm3', 'm1'], 'x', 60), [true, false, true, false]);
+      assert.equal(await kv.get('m1'), 'x');
+      assert.equal(await kv.get('m2'), 'old', 'an existing key keeps its value');
+      assert.deepEqual(await kv.setManyIfAbsent(['m3', 'm4'], 'y', 60), [false, true]);
+    });
+
+    test('setManyIfAbsent keys expire with their TTL', async () => {
+      const kv = await store();
+      assert.deepEqual(await kv.setManyIfAbsent(['e1', 'e2'], 'x', 1), [true, true]);
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.deepEqual(await kv.setManyIfAbsent(['e1', 'e2'], 'x', 1), [true, true]);
+    });
+
     test('incr counts and keeps the first TTL', async () => {
       const kv = await store();
       assert.equal(await kv.incr('n', 60), 1);

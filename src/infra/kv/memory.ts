@@ -38,6 +38,9 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.map.set(key, { value, expiresAt: this.expiry(ttl) });
     return true;
   }
+  async setManyIfAbsent(keys: readonly string[], value: string, ttl: number) {
+    return Promise.all(keys.map((k) => this.setIfAbsent(k, value, ttl)));
+  }
   async delete(...keys: string[]) { for (const k of keys) this.map.delete(k); }
   async getAndDelete(key: string) { const v = await this.get(key); this.map.delete(key); return v; }
   async incr(key: string, ttl: number) {

@@ -7,6 +7,11 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Sets only when absent; true when this call set it (one-time token use, nonce replay). */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * setIfAbsent for many keys in one round trip, in order: result i is true when key i was set
+   * by this call (a key repeated in the list is set by its first occurrence only).
+   */
+  setManyIfAbsent(keys: readonly string[], value: string, ttlSeconds: number): Promise<boolean[]>;
   delete(...keys: string[]): Promise<void>;
   getAndDelete(key: string): Promise<string | null>;
   /** Increments and returns the counter; the TTL is set when the counter is created. */
