@@ -1,9 +1,9 @@
-import { isApiKeyAlgorithm, verifyApiKeySignature } from '../../lib/hmac.js';
+import { ApiKeySigner } from '../../lib/hmac.js';
 import { cidrContains } from '../../lib/ip.js';
 import type { ApiKeyAuthenticator, GatewayFacts } from '../authz/gateway.js';
 import type { UserSnapshot, UserSnapshots } from '../authz/user-snapshots.js';
 import { LOGIN_STATES } from '../users/user.js';
-import type { ApiKeyService } from './api-key-service.js';
+import type { ApiKeyService, VerificationKey } from './api-key-service.js';
 import type { NonceGuard } from './nonce-guard.js';
 
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
@@ -19,6 +19,9 @@ export interface ServiceAccountPrincipals { getById(id: number): Promise<UserSna
  * to client networks (`authz.ip_not_allowed`); both are told only to correctly signed requests.
  */
 export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
+  /** One signer per cached key object: its HMAC key blocks are set up once, not per request; it goes with the object. */
+  private readonly signers = new WeakMap<VerificationKey, ApiKeySigner | null>();
+
   constructor(private readonly keys: ApiKeyService, private readonly nonces: NonceGuard, private readonly users: UserSnapshots, private readonly serviceAccounts: ServiceAccountPrincipals, private readonly lifetimeMs: number, private readonly now: () => number = Date.now) {}
 
   async authenticate(f: GatewayFacts) {
@@ -29,7 +32,7 @@ export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
     const stamp = parseInt(/^\s*\d+/.exec(nonce!)?.[0] ?? '0', 10);
     if (!(stamp > 0)) return fail('authz.nonce_not_valid_timestamp');
     if (Math.abs(this.now() - stamp) >= this.lifetimeMs) return fail('authz.nonce_expired');
-    if (!isApiKeyAlgorithm(key.algorithm) || !verifyApiKeySignature(key.secret, nonce!, kid!, key.algorithm, signature!)) return fail('authz.invalid_signature');
+    if (!this.signerOf(key)?.verify(nonce!, kid!, signature!)) return fail('authz.invalid_signature');
     if (key.state !== 'active') return fail('authz.apikey_not_active');
     if (key.expiresAtMs !== null && this.now() >= key.expiresAtMs) return fail('authz.apikey_expired');
     const user = key.holderType === 'User' ? await this.users.getById(key.holderId)
@@ -40,5 +43,14 @@ export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
     if (key.allowedIps && !key.allowedIps.some((cidr) => cidrContains(cidr, f.ip))) return fail('authz.ip_not_allowed');
     if (!(await this.nonces.firstUse(kid!, nonce!))) return fail('authz.nonce_reused');
     return { ok: true as const, user };
+  }
+
+  private signerOf(key: VerificationKey): ApiKeySigner | null {
+    let signer = this.signers.get(key);
+    if (signer === undefined) {
+      signer = ApiKeySigner.for(key.secret, key.algorithm);
+      this.signers.set(key, signer);
+    }
+    return signer;
   }
 }
