@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/db.js';
 import { isUniqueViolation } from '../../src/db/db.js';
 import { apiKeysRepo } from '../../src/db/repositories/api-keys.js';
 import { ApiKeyService } from '../../src/domain/api-keys/api-key-service.js';
-import { NonceGuard } from '../../src/domain/api-keys/nonce-guard.js';
+import { NONCE_BATCH_MAX, NonceGuard } from '../../src/domain/api-keys/nonce-guard.js';
 import { ModelError } from '../../src/errors/app-error.js';
 import { MemoryKeyValueStore } from '../../src/infra/kv/memory.js';
 import { Encryptor } from '../../src/lib/aead.js';
@@ -210,11 +210,17 @@ test('NonceGuard: a nonce is accepted once per key, and remembered for twice the
   }
 });
 
-test('NonceGuard: checks of one event-loop turn go to the store as one call, each with its own answer', async () => {
+/** An in-process store that records the size of every setManyIfAbsent call. */
+function countingStore() {
   const kv = new MemoryKeyValueStore();
   const calls: number[] = [];
   const many = kv.setManyIfAbsent.bind(kv);
   kv.setManyIfAbsent = (keys, value, ttl) => { calls.push(keys.length); return many(keys, value, ttl); };
+  return { kv, calls };
+}
+
+test('NonceGuard: checks of one event-loop turn go to the store as one call, each with its own answer', async () => {
+  const { kv, calls } = countingStore();
   try {
     const guard = new NonceGuard(kv, 5000);
     const answers = await Promise.all([
@@ -225,6 +231,21 @@ test('NonceGuard: checks of one event-loop turn go to the store as one call, eac
     assert.deepEqual(calls, [4]);
     assert.equal(await guard.firstUse('kid2', '1584524005143'), false, 'a later turn sees the batch');
     assert.deepEqual(calls, [4, 1]);
+  } finally {
+    await kv.close();
+  }
+});
+
+test('NonceGuard: a burst larger than one batch goes out in several calls, replays across them still refused', async () => {
+  const { kv, calls } = countingStore();
+  try {
+    const guard = new NonceGuard(kv, 5000);
+    const nonces = Array.from({ length: NONCE_BATCH_MAX + 10 }, (_, i) => String(1584524005143 + i));
+    nonces.push(nonces[0]); // the same nonce again, in the second chunk
+    const answers = await Promise.all(nonces.map((n) => guard.firstUse('kid1', n)));
+    assert.deepEqual(calls, [NONCE_BATCH_MAX, 11]);
+    assert.equal(answers.filter(Boolean).length, NONCE_BATCH_MAX + 10);
+    assert.equal(answers.at(-1), false);
   } finally {
     await kv.close();
   }

@@ -1,5 +1,8 @@
 import type { KeyValueStore } from '../../infra/kv/port.js';
 
+/** Keys per store call at most: a burst must not hold Redis in one long script. */
+export const NONCE_BATCH_MAX = 256;
+
 interface Waiting { key: string; resolve: (first: boolean) => void; reject: (err: unknown) => void }
 
 /**
@@ -28,8 +31,12 @@ export class NonceGuard {
   }
 
   private flush(): void {
-    const batch = this.waiting;
+    const waiting = this.waiting;
     this.waiting = [];
+    for (let i = 0; i < waiting.length; i += NONCE_BATCH_MAX) this.send(waiting.slice(i, i + NONCE_BATCH_MAX));
+  }
+
+  private send(batch: Waiting[]): void {
     this.kv.setManyIfAbsent(batch.map((w) => w.key), '1', this.ttlSeconds).then(
       (set) => { batch.forEach((w, i) => w.resolve(set[i] === true)); },
       (err: unknown) => { for (const w of batch) w.reject(err); },
