@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
+import { safeEqual } from '../../lib/timing-safe.js';
 
 /**
  * Captcha verification port (BARONG.md §17.7). `verify` resolves when the response is
@@ -35,17 +36,6 @@ const DEFAULT_TIMEOUT_MS = 5000;
 
 function md5(s: string): string {
   return createHash('md5').update(s, 'utf8').digest('hex');
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  if (ba.length !== bb.length) {
-    // Still spend comparable time, then fail.
-    timingSafeEqual(ba, ba);
-    return false;
-  }
-  return timingSafeEqual(ba, bb);
 }
 
 /** Blank in the Rails sense: nullish, whitespace-only string, empty object/array. */
