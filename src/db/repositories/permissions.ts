@@ -5,7 +5,14 @@ export interface Permission { id: number; action: string; role: string; verb: st
 interface Row { id: number; action: string; role: string; verb: string; path: string; topic: string | null; created_at: Date; updated_at: Date }
 const toPermission = (r: Row): Permission => ({ id: Number(r.id), action: r.action, role: r.role, verb: r.verb, path: r.path, topic: r.topic, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) });
 
+/** A permission as the gateway applies it (BARONG.md §11.6). */
+export interface PermissionRuleRow { role: string; verb: string; path: string; action: string; topic: string | null }
+
 export const permissionsRepo = {
+  /** Every rule in id order, only the columns the gateway reads. */
+  async rules(q: Queryable): Promise<PermissionRuleRow[]> {
+    return q.query<PermissionRuleRow>('SELECT role, verb, path, action, topic FROM permissions ORDER BY id');
+  },
   async all(q: Queryable): Promise<Permission[]> {
     return (await q.query<Row>('SELECT * FROM permissions ORDER BY id')).map(toPermission);
   },

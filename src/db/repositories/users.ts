@@ -13,6 +13,9 @@ export const toUser = (r: UserRow): User => ({
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
 
+/** The caller's columns the gateway keeps in memory. */
+export interface SnapshotRow { id: number; uid: string; username: string | null; email: string; referral_id: number | null; role: string; level: number; state: string; otp: boolean }
+
 export interface NewUser {
   uid: string; username: string | null; email: string; passwordDigest: string; role: string; data: string | null;
   state: string; referralId: number | null;
@@ -22,6 +25,15 @@ export const usersRepo = {
   async byEmail(q: Queryable, email: string): Promise<User | null> {
     const [r] = await q.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email.trim()]);
     return r ? toUser(r) : null;
+  },
+  /** The few columns the gateway needs about a caller (UserSnapshots). */
+  async snapshotRow(q: Queryable, uid: string): Promise<SnapshotRow | null> {
+    const [row] = await q.query<SnapshotRow>('SELECT id, uid, username, email, referral_id, role, level, state, otp FROM users WHERE uid = $1', [uid]);
+    return row ?? null;
+  },
+  async uidOf(q: Queryable, id: number): Promise<string | null> {
+    const [row] = await q.query<{ uid: string }>('SELECT uid FROM users WHERE id = $1', [id]);
+    return row?.uid ?? null;
   },
   async byUid(q: Queryable, uid: string): Promise<User | null> {
     const [r] = await q.query<UserRow>('SELECT * FROM users WHERE uid = $1', [uid]);

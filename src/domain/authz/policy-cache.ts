@@ -1,7 +1,9 @@
 import type { Db } from '../../db/db.js';
+import { permissionsRepo } from '../../db/repositories/permissions.js';
+import { restrictionsRepo } from '../../db/repositories/restrictions.js';
 import type { KeyValueStore } from '../../infra/kv/port.js';
 import { POLICY_CHANNEL } from '../restrictions/policy-channel.js';
-import { indexRestrictions, permissionsByRole, type PathRules, type PermissionRule, type RestrictionIndex, type RestrictionRule } from './decide.js';
+import { indexRestrictions, permissionsByRole, type PathRules, type PermissionRule, type RestrictionIndex } from './decide.js';
 
 export interface Policy {
   readonly restrictions: RestrictionIndex;
@@ -52,10 +54,7 @@ export class PolicyCache {
       do {
         this.again = false;
         try {
-          const [restrictions, permissions] = await Promise.all([
-            this.db.query<RestrictionRule>("SELECT category, scope, value, code FROM restrictions WHERE state = 'enabled' ORDER BY id"),
-            this.db.query<PermissionRule>('SELECT role, verb, path, action, topic FROM permissions ORDER BY id'),
-          ]);
+          const [restrictions, permissions] = await Promise.all([restrictionsRepo.enabledRules(this.db), permissionsRepo.rules(this.db)]);
           this.policy = { restrictions: indexRestrictions(restrictions), permissions: permissionsByRole(permissions), rules: this.rules, loadedAt: Date.now() };
         } catch (err) {
           // Keep serving the last good policy; the next announcement or tick retries.

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import { usersRepo } from '../../db/repositories/users.js';
 import type { KeyValueStore } from '../../infra/kv/port.js';
 
 /** What the gateway needs of a user: the JWT claims, the state and the 2FA flag. */
@@ -29,8 +30,7 @@ export class UserSnapshots {
   async get(uid: string): Promise<UserSnapshot | null> {
     const hit = this.cache.get(uid);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.snap;
-    const [row] = await this.db.query<{ id: number; uid: string; username: string | null; email: string; referral_id: number | null; role: string; level: number; state: string; otp: boolean }>(
-      'SELECT id, uid, username, email, referral_id, role, level, state, otp FROM users WHERE uid = $1', [uid]);
+    const row = await usersRepo.snapshotRow(this.db, uid);
     const snap = row ? { id: Number(row.id), uid: row.uid, username: row.username, email: row.email, referralId: row.referral_id === null ? null : Number(row.referral_id), role: row.role, level: row.level, state: row.state, otp: row.otp } : null;
     if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(uid, { snap, at: this.now() });
@@ -41,11 +41,11 @@ export class UserSnapshots {
   async getById(id: number): Promise<UserSnapshot | null> {
     const known = this.uidById.get(id);
     if (known) return this.get(known);
-    const [row] = await this.db.query<{ uid: string }>('SELECT uid FROM users WHERE id = $1', [id]);
-    if (!row) return null;
+    const uid = await usersRepo.uidOf(this.db, id);
+    if (!uid) return null;
     if (this.uidById.size >= this.max) this.uidById.delete(this.uidById.keys().next().value!);
-    this.uidById.set(id, row.uid);
-    return this.get(row.uid);
+    this.uidById.set(id, uid);
+    return this.get(uid);
   }
 
   invalidate(uid?: string): void {

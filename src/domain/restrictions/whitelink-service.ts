@@ -1,5 +1,6 @@
 import type { Db } from '../../db/db.js';
 import { isUniqueViolation } from '../../db/db.js';
+import { restrictionsRepo } from '../../db/repositories/restrictions.js';
 import { AppError, ModelError } from '../../errors/app-error.js';
 import type { KeyValueStore } from '../../infra/kv/port.js';
 import { randomHex } from '../../lib/random.js';
@@ -27,8 +28,7 @@ export class WhitelinkService {
     const errors = restrictionErrors({ category: 'whitelist', scope: 'ip', value: ip });
     if (errors.length) throw new ModelError(errors);
     try {
-      await this.db.query(
-        "INSERT INTO restrictions (category, scope, value, code, state) VALUES ('whitelist', 'ip', $1, 471, 'enabled')", [ip]);
+      await restrictionsRepo.whitelistIp(this.db, ip, 471);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ModelError(['value.taken']);
       throw e;

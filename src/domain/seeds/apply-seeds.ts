@@ -4,6 +4,7 @@ import type { Db } from '../../db/db.js';
 import { levelsRepo } from '../../db/repositories/levels.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { restrictionsRepo } from '../../db/repositories/restrictions.js';
+import { lockForSeeding } from '../../db/seed-lock.js';
 import { defaultRestrictionCode, type Seeds } from './default-seeds.js';
 
 const VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL']);
@@ -42,7 +43,7 @@ export function readSeedsFile(file: string): Seeds {
 /** Idempotent: levels by (key, value), permissions by (role, verb, path, action), restrictions by (scope, category, value). */
 export async function applySeeds(db: Db, seeds: Seeds): Promise<void> {
   await db.tx(async (q) => {
-    await q.query('SELECT pg_advisory_xact_lock(7240002)');
+    await lockForSeeding(q);
     for (const l of seeds.levels) await levelsRepo.ensure(q, l.key, l.value, l.description ?? `${l.key} ${l.value}`);
     for (const p of seeds.permissions) {
       await permissionsRepo.ensure(q, { role: p.role, verb: p.verb.toUpperCase(), path: p.path.replace(/^\/+/, ''), action: p.action.toUpperCase(), topic: p.topic ?? null });
