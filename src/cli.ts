@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keep running
     case 'migrate': {
       const config = configOrExit(env);
-      const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.dataDir, 'pg'));
+      const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL, { prepare: config.DATABASE_PREPARED_STATEMENTS }) : await openPglite(path.join(config.dataDir, 'pg'));
       const applied = await migrate(db);
       await db.close();
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');

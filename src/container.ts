@@ -139,7 +139,7 @@ export interface ContainerOverrides {
 /** Wires everything in dependency order. Opens connections, migrates, seeds. */
 export async function buildContainer(config: Config, logger: FastifyBaseLogger, o: ContainerOverrides = {}): Promise<Container> {
   const now = o.now ?? Date.now;
-  const db = o.db ?? (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL, { onIdleError: (err) => logger.warn({ err: err.message }, 'database dropped an idle connection') }) : await openPglite(path.join(config.dataDir, 'pg')));
+  const db = o.db ?? (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL, { prepare: config.DATABASE_PREPARED_STATEMENTS, onIdleError: (err) => logger.warn({ err: err.message }, 'database dropped an idle connection') }) : await openPglite(path.join(config.dataDir, 'pg')));
   const kv = o.kv ?? (config.REDIS_URL ? await RedisKeyValueStore.connect(config.REDIS_URL, config.REDIS_PREFIX) : new MemoryKeyValueStore(now));
   try {
     await migrate(db);

@@ -24,7 +24,7 @@ export async function replayCommand(config: Config, fromText: string, toText: st
   const to = toText === undefined ? null : parseTime(toText);
   if (!from || (toText !== undefined && !to)) { out(`warden: cannot read the time "${!from ? fromText : toText}"`); return 2; }
   if (!config.AMQP_URL) { out('warden: AMQP_URL is not set: there is no broker to replay to'); return 2; }
-  const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.dataDir, 'pg'));
+  const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL, { prepare: config.DATABASE_PREPARED_STATEMENTS }) : await openPglite(path.join(config.dataDir, 'pg'));
   const logger = { info: () => undefined, warn: (o: object, m: string) => out(`warden: ${m} ${JSON.stringify(o)}`) };
   const publisher = new AmqpEventPublisher(config.AMQP_URL, { logger, connectionName: `warden-replay ${process.pid}` });
   try {

@@ -17,6 +17,7 @@ export const EnvSchema = Type.Object({
   HOST: Str('127.0.0.1', 'bind address'),
   WORKERS: Int(1, 1, 64, 'HTTP worker processes sharing the port (node:cluster); above 1 needs DATABASE_URL and REDIS_URL'),
   DATABASE_URL: OptStr('postgres://… ; unset = embedded PGlite in DATA_DIR/pg', { pattern: '^postgres(ql)?://' }),
+  DATABASE_PREPARED_STATEMENTS: Bool(true, 'prepare the parameterised statements run outside transactions once per connection; false behind PgBouncer < 1.21 in transaction mode'),
   DATA_DIR: Str('./data', 'embedded database, generated keys, local mail and files'),
   REDIS_URL: OptStr('redis://… ; unset = in-process store', { pattern: '^rediss?://' }),
   REDIS_PREFIX: Str('warden:', 'prefix of every key Warden writes in Redis'),
