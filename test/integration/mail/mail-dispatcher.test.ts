@@ -102,11 +102,11 @@ class MemoryTransport implements MailTransport {
   async close(): Promise<void> {}
 }
 
-function dispatcher(transport: MailTransport, logger: MailLogger = captureLogger(), extra: { maxAttempts?: number } = {}) {
+function dispatcher(transport: MailTransport, logger: MailLogger = captureLogger(), extra: { maxAttempts?: number; burstGapMs?: number } = {}) {
   return new MailDispatcher({
     db, transport, logger, now,
     appUrl: APP_URL, appName: 'Warden', defaultLanguage: 'en', from: 'Warden <noreply@example.com>',
-    maxAttempts: extra.maxAttempts ?? 5,
+    maxAttempts: extra.maxAttempts ?? 5, burstGapMs: extra.burstGapMs,
   });
 }
 
@@ -433,6 +433,34 @@ test('start/kick/stop: a burst of kicks runs one drain; stop waits for the in-fl
   d.kick();
   await sleep(60);
   assert.equal(drains, after, 'no drains after stop');
+});
+
+test('a steady flow of kicks drains at most once per burst gap; a kick after a quiet spell is served at once', async () => {
+  const transport = new MemoryTransport();
+  const d = dispatcher(transport, captureLogger(), { burstGapMs: 1000 });
+  const starts: number[] = [];
+  const drainOnce = d.drainOnce.bind(d);
+  d.drainOnce = async (limit?: number) => { starts.push(Date.now()); return drainOnce(limit); };
+  await insertUser('ID0011', 'l@example.com');
+  d.start(60_000);
+  await waitFor(() => starts.length === 1);
+  // Mails committed right after a drain wait for the gap, and go out together.
+  for (let i = 0; i < 3; i++) {
+    await insertOutbox('system.user.password.change', { user: userRecord('ID0011', 'l@example.com') });
+    d.kick();
+    await sleep(20);
+  }
+  await waitFor(() => transport.sent.length === 3, 5000);
+  assert.equal(starts.length, 2, 'one drain for the three mails');
+  assert.ok(starts[1]! - starts[0]! >= 990, `second drain ${starts[1]! - starts[0]!} ms after the first`);
+  // Once the gap has passed, a kick is not held back by it.
+  await sleep(1100);
+  await insertOutbox('system.user.password.change', { user: userRecord('ID0011', 'l@example.com') });
+  const kickedAt = Date.now();
+  d.kick();
+  await waitFor(() => transport.sent.length === 4, 5000);
+  assert.ok(starts[2]! - kickedAt < 1000, `drain ${starts[2]! - kickedAt} ms after the kick`);
+  await d.stop();
 });
 
 test('concurrent drains claim disjoint rows (FOR UPDATE SKIP LOCKED): each mail is sent once', async () => {
