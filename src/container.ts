@@ -16,7 +16,7 @@ import { MailMap, loadMailMap } from './infra/mail/mail-map.js';
 import type { EventPublisher } from './infra/amqp/port.js';
 import { FileMailTransport, SmtpMailTransport, type MailTransport } from './infra/mail/transport.js';
 import { openGeoIp, type GeoIp } from './infra/geoip/geoip.js';
-import { Encryptor } from './lib/aead.js';
+import { deriveSubkey, Encryptor } from './lib/aead.js';
 import { DEFAULT_PASSWORD_REGEXP, DEFAULT_PASSWORD_REGEXP_RUBY_FORM, rubyRegexpToJs, rubyRegexpToS } from './lib/password/policy.js';
 import { commonPasswordMatcher } from './lib/password/dictionary.js';
 import { ActivityLog } from './domain/activities/activity-log.js';
@@ -166,7 +166,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     // An in-process copy only pays off in front of a remote store; the in-process one is as fast.
     const sessions = new SessionService(kv, config.SESSION_EXPIRE_TIME, now,
       config.REDIS_URL ? { maxAgeMs: config.SESSION_CACHE_MS, maxEntries: 100_000 } : undefined);
-    const tokens = new SignedTokens(keys, config.JWT_EXPIRE_TIME, now);
+    const tokens = new SignedTokens(keys, config.JWT_EXPIRE_TIME, now, deriveSubkey(keys.encryptionKey, 'warden/tokens/local-hs256/v1'));
     const passwordPolicy = {
       regexp: config.PASSWORD_REGEXP ? rubyRegexpToJs(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP,
       minEntropy: config.PASSWORD_MIN_ENTROPY,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM for secrets at rest. Format: `<keyId>.<base64url(iv | tag | ciphertext)>`;
@@ -30,6 +30,11 @@ export class Encryptor {
 }
 
 /** Accepts 64 hex chars or base64 of 32 bytes. */
+/** A 32-byte key of its own for one use (`info` names it), derived from ENCRYPTION_KEY with HKDF-SHA256. */
+export function deriveSubkey(master: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
+}
+
 export function parseEncryptionKey(text: string): Buffer {
   const t = text.trim();
   const buf = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');

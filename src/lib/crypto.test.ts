@@ -37,3 +37,16 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
     assert.equal(word(`${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${p}.${s}`), 'algorithm');
   });
 }
+
+test('HS256 compact tokens verify only under their secret, and never as another algorithm', async () => {
+  const { signHs256 } = await import('./jws.js');
+  const secret = randomBytes(32);
+  const token = signHs256({ sub: 'freeze', uid: 'ID1' }, secret);
+  assert.deepEqual(verifyCompact(token, secret, 'HS256').claims, { sub: 'freeze', uid: 'ID1' });
+  assert.throws(() => verifyCompact(token, randomBytes(32), 'HS256'), (e: unknown) => e instanceof JwsError && e.word === 'raised');
+  assert.throws(() => verifyCompact(`${token}A`, secret, 'HS256'), (e: unknown) => e instanceof JwsError && e.word === 'raised');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  assert.throws(() => verifyCompact(token, publicKey, 'EdDSA'), (e: unknown) => e instanceof JwsError && e.word === 'algorithm');
+  const signed = signCompact({ sub: 'freeze' }, privateKey, 'EdDSA');
+  assert.throws(() => verifyCompact(signed, secret, 'HS256'), (e: unknown) => e instanceof JwsError && e.word === 'algorithm');
+});

@@ -35,7 +35,7 @@ export class AccountFreezeService {
 
   /** A fresh link for a new-login mail. */
   link(uid: string): string {
-    const { token } = this.d.tokens.sign('freeze', { uid }, this.settings.lifetimeSeconds);
+    const { token } = this.d.tokens.signLocal('freeze', { uid }, this.settings.lifetimeSeconds);
     const sep = this.settings.url.includes('?') ? '&' : '?';
     return `${this.settings.url}${sep}token=${encodeURIComponent(token)}`;
   }

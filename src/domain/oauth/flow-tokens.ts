@@ -1,5 +1,5 @@
-import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { Encryptor } from '../../lib/aead.js';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { deriveSubkey, Encryptor } from '../../lib/aead.js';
 import { safeEqual } from '../../lib/timing-safe.js';
 
 /** What a token is for: a token of one purpose is never accepted as another. */
@@ -8,9 +8,7 @@ export type FlowPurpose = 'state' | 'link' | 'signin';
 export interface OpenedToken<T> { id: string; exp: number; body: T }
 
 /** A key of its own per use, derived from ENCRYPTION_KEY (never the key itself). */
-function derive(master: Buffer, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
-}
+const derive = deriveSubkey;
 
 /**
  * The short-lived tokens of the OAuth flows: the `state` sent to the provider, the link token

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
-import { JwsError, signCompact, verifyWithKeys, type JwsAlgorithm, type VerifyingKey } from '../../lib/jws.js';
+import { JwsError, signCompact, signHs256, verifyCompact, verifyWithKeys, type JwsAlgorithm, type VerifyingKey } from '../../lib/jws.js';
 import { randomHex } from '../../lib/random.js';
 
 const ISSUER = 'barong';
@@ -13,13 +13,32 @@ export interface SigningKeys { algorithm: JwsAlgorithm; signingKey: KeyObject; k
  * claims. Verification failures become 422 `jwt.decode_and_verify.<word>` like ruby-jwt's.
  */
 export class SignedTokens {
-  constructor(private readonly keys: SigningKeys, private readonly lifetimeSeconds: number, private readonly now: () => number = Date.now) {}
+  /**
+   * @param linkSecret HS256 secret for tokens only Warden itself checks (signLocal); derived
+   *   from ENCRYPTION_KEY, so every instance of a deployment shares it.
+   */
+  constructor(private readonly keys: SigningKeys, private readonly lifetimeSeconds: number, private readonly now: () => number = Date.now, private readonly linkSecret?: Buffer) {}
 
   sign(sub: 'confirmation' | 'reset' | 'session' | 'freeze', claims: Record<string, unknown>, lifetime = this.lifetimeSeconds): { token: string; jti: string } {
+    const { payload, jti } = this.claims(sub, claims, lifetime);
+    return { token: signCompact(payload, this.keys.signingKey, this.keys.algorithm, this.keys.kid), jti };
+  }
+
+  /**
+   * Same claims, signed HS256 with the link secret (RS256 without one): for a token no one but
+   * Warden verifies, minted often enough that an RS256 signature shows in the profile (the
+   * freeze link of every new-login mail).
+   */
+  signLocal(sub: 'freeze', claims: Record<string, unknown>, lifetime = this.lifetimeSeconds): { token: string; jti: string } {
+    if (!this.linkSecret) return this.sign(sub, claims, lifetime);
+    const { payload, jti } = this.claims(sub, claims, lifetime);
+    return { token: signHs256(payload, this.linkSecret), jti };
+  }
+
+  private claims(sub: string, claims: Record<string, unknown>, lifetime: number): { payload: object; jti: string } {
     const iat = Math.floor(this.now() / 1000);
     const jti = randomHex(20);
-    const token = signCompact({ ...claims, iat, exp: iat + lifetime, sub, iss: ISSUER, aud: AUDIENCE, jti }, this.keys.signingKey, this.keys.algorithm, this.keys.kid);
-    return { token, jti };
+    return { payload: { ...claims, iat, exp: iat + lifetime, sub, iss: ISSUER, aud: AUDIENCE, jti }, jti };
   }
 
   /** Checks signature then `exp, nbf, iss, iat, jti, aud, sub` in ruby-jwt's order. */
@@ -27,7 +46,7 @@ export class SignedTokens {
     let claims: Record<string, unknown>;
     try {
       // Links mailed before a key rotation keep working while the old key is published.
-      claims = verifyWithKeys(token, this.keys.verificationKeys).claims;
+      claims = this.linkSecret && isHs256(token) ? verifyCompact(token, this.linkSecret, 'HS256').claims : verifyWithKeys(token, this.keys.verificationKeys).claims;
     } catch (e) {
       throw fail(e instanceof JwsError ? e.word : 'raised');
     }
@@ -42,6 +61,12 @@ export class SignedTokens {
     if (claims.sub !== expectedSub) throw fail(lastWord(claims.sub));
     return claims;
   }
+}
+
+/** The header `{"alg":"HS256"}` as signHs256 writes it (other headers go the key-set way). */
+const HS256_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+function isHs256(token: string): boolean {
+  return token.startsWith(`${HS256_HEADER}.`);
 }
 
 function lastWord(v: unknown): string {

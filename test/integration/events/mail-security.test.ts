@@ -139,6 +139,15 @@ describe('freeze link of the new-login mail', () => {
     assert.deepEqual(answer(await new Client(t).get(path, { token: 'garbage' })), errors(422, 'jwt.decode_and_verify.segments'));
     const confirmation = t.c.identity.tokens.sign('confirmation', { email, uid: (await userRow(email)).uid }).token;
     assert.deepEqual(answer(await new Client(t).post(path, { token: confirmation })), errors(422, 'jwt.decode_and_verify.confirmation'));
+    // Signed HS256 with a secret derived from ENCRYPTION_KEY (not a costly RS256 signature on
+    // every login); a changed signature or claim is refused.
+    assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()), { alg: 'HS256' });
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    const flipped = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    assert.deepEqual(answer(await new Client(t).post(path, { token: flipped })), errors(422, 'jwt.decode_and_verify.raised'));
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const otherUser = `${h}.${Buffer.from(JSON.stringify({ ...claims, uid: 'ID0000000000' })).toString('base64url')}.${sig}`;
+    assert.deepEqual(answer(await new Client(t).post(path, { token: otherUser })), errors(422, 'jwt.decode_and_verify.raised'));
     assert.equal((await userRow(email)).state, 'active');
 
     t.clock.advance(t.c.config.FREEZE_LINK_LIFETIME + 1);
@@ -148,6 +157,15 @@ describe('freeze link of the new-login mail', () => {
     const r = await new Client(t).post(path, { token });
     assert.equal(r.status, 201);
     assert.equal(r.body, '');
+    assert.equal((await userRow(email)).state, 'locked');
+  });
+
+  test('a freeze link signed RS256 (mailed by an earlier version) still freezes', async () => {
+    const email = uniqueEmail('freezers');
+    await activeUser(t, email);
+    const legacy = t.c.identity.tokens.sign('freeze', { uid: (await userRow(email)).uid }, t.c.config.FREEZE_LINK_LIFETIME).token;
+    assert.equal(JSON.parse(Buffer.from(legacy.split('.')[0]!, 'base64url').toString()).alg, 'RS256');
+    assert.equal((await new Client(t).post('/identity/users/freeze', { token: legacy })).status, 201);
     assert.equal((await userRow(email)).state, 'locked');
   });
 });
