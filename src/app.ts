@@ -40,6 +40,7 @@ import { publicKycRoutes } from './http/barong/public/kyc.js';
 import { publicUploadRoutes } from './http/barong/public/uploads.js';
 import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
+import { countInFlight, InFlight } from './http/in-flight.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
@@ -91,6 +92,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
       return reply.status(400).type('application/json').send({ errors: ['server.request.invalid_body'] });
     },
   });
+  const inFlight = new InFlight();
+  countInFlight(app, inFlight);
   // Barong params are validated by http/barong/params.ts (Barong's keys); route schemas only document.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   // Barong clients send DELETE/POST with a JSON content type and no body.
@@ -130,7 +133,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   // Before any admin plugin: the list of admin endpoints and their abilities (the ability matrix test).
   catalogAdminRoutes(app, `${prefix}/admin`);
   await app.register(opsRoutes, { c, metrics });
-  fastPath = gatewayFastPath(c, metrics, app.log);
+  fastPath = gatewayFastPath(c, metrics, app.log, inFlight);
   const jwks = jwksDocument(c.keys);
   app.get('/.well-known/jwks.json', { schema: { tags: ['gateway'], summary: 'Public keys that verify the gateway JWTs (current key first, then previous ones)' } },
     async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));

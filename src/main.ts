@@ -20,7 +20,9 @@ export async function serve(env: Record<string, string | undefined> = process.en
     const force = setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 15_000);
     force.unref();
     try {
-      await app.close(); // stops accepting and waits for in-flight requests
+      await app.close(); // stops accepting; waits for open connections
+      // A handler whose client hung up has no connection left but may still be running.
+      if (!(await app.inFlight.idle(10_000))) logger.warn({ requests: app.inFlight.count }, 'shutdown: requests still running after 10 s');
       await container.close(); // flushes the mail outbox, closes pools
       process.exit(0);
     } catch (err) {

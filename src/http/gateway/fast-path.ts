@@ -3,6 +3,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Container } from '../../container.js';
 import type { HttpMetrics } from '../metrics.js';
+import type { InFlight } from '../in-flight.js';
 import { denialBody, gatewayFacts, INVALID_PATH_BODY } from './facts.js';
 
 type Trust = (addr: string, hop: number) => boolean;
@@ -24,7 +25,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * as the Fastify route (gatewayFacts + Gateway.check); only the plumbing differs. Returns false
  * for any other URL, which then goes to Fastify.
  */
-export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: FastifyBaseLogger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: FastifyBaseLogger, inFlight?: InFlight): (req: IncomingMessage, res: ServerResponse) => boolean {
   const prefix = c.config.AUTHZ_PREFIX;
   const prefixSlash = `${prefix}/`;
   const route = `${prefix}/*`;
@@ -54,12 +55,15 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
       finish(req, res, started, 400, {}, INVALID_PATH_BODY);
       return true;
     }
+    inFlight?.begin();
     c.gateway.check(facts).then(
       (result) => {
+        inFlight?.end();
         if (!result.allow) finish(req, res, started, result.status, {}, denialBody(result.key));
         else finish(req, res, started, 200, result.authorization ? { authorization: result.authorization } : {});
       },
       (err: unknown) => {
+        inFlight?.end();
         log.error({ err: (err as Error).message, route }, 'gateway check failed');
         finish(req, res, started, 500, {}, '{"errors":["server.internal_error"]}');
       },
