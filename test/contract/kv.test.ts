@@ -114,3 +114,42 @@ test('memory store honours an injected clock', async () => {
   assert.equal(await kv.get('k'), null);
   await kv.close();
 });
+
+describe('RedisKeyValueStore on Redis', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set' }, () => {
+  test('incr and setAdd keep their TTL rules, survive a flushed script cache, and share their turn\'s socket write', async () => {
+    const { Redis } = await import('ioredis');
+    const prefix = `warden-contract:${randomBytes(4).toString('hex')}:`;
+    const kv = await RedisKeyValueStore.connect(process.env.REDIS_URL!, prefix);
+    const raw = new Redis(process.env.REDIS_URL!);
+    try {
+      assert.equal(await kv.incr('n', 60), 1);
+      assert.equal(await kv.incr('n', 5), 2);
+      const ttl = await raw.ttl(`${prefix}n`);
+      assert.ok(ttl > 50 && ttl <= 60, `the first TTL stays (${ttl})`);
+      await kv.setAdd('s', 'a', 60);
+      await kv.setAdd('s', 'b', 120);
+      assert.ok((await raw.ttl(`${prefix}s`)) > 100, 'each add renews the TTL');
+      await raw.script('FLUSH'); // Redis restarted or failed over: EVALSHA answers NOSCRIPT
+      assert.equal(await kv.incr('n', 60), 3);
+      await kv.setAdd('s', 'c', 60);
+      assert.deepEqual((await kv.setMembers('s')).sort(), ['a', 'b', 'c']);
+
+      // A login's rate-limit check (incr + get) and its session (set + setAdd): one write each.
+      const stream = (kv as unknown as { redis: { stream: { write: (...a: unknown[]) => boolean } } }).redis.stream;
+      const write = stream.write.bind(stream);
+      let writes = 0;
+      stream.write = (...a: unknown[]) => { writes++; return write(...a); };
+      try {
+        assert.deepEqual(await Promise.all([kv.incr('n', 60), kv.get('n')]), [4, '4'], 'in order');
+        assert.equal(writes, 1);
+        await Promise.all([kv.set('session', 'v', 60), kv.setAdd('index', 'h', 60)]);
+        assert.equal(writes, 2);
+      } finally {
+        stream.write = write;
+      }
+    } finally {
+      raw.disconnect();
+      await kv.close();
+    }
+  });
+});
