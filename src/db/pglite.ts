@@ -58,12 +58,19 @@ export async function openPglite(dir?: string, opts: { template?: string } = {})
     return run;
   };
   const run = async <T>(sql: string, params: readonly unknown[] = []) => { count++; return (await send('query', sql, params)) as T[]; };
+  // Outside a transaction a parameterised statement runs named, parsed once (pglite-worker.ts).
+  // Inside one it stays unnamed: a stale prepared plan there would abort the transaction.
+  const runPrepared = async <T>(sql: string, params: readonly unknown[] = []) => {
+    if (params.length === 0) return run<T>(sql, params);
+    count++;
+    return (await send('prepared', sql, params)) as T[];
+  };
   let closing: Promise<void> | undefined;
   await serial(() => run('SELECT 1'));
   return {
     kind: 'pglite',
     get queryCount() { return count; },
-    query: <T>(sql: string, params?: readonly unknown[]) => serial(() => run<T>(sql, params)),
+    query: <T>(sql: string, params?: readonly unknown[]) => serial(() => runPrepared<T>(sql, params)),
     tx: <T>(fn: (q: Queryable) => Promise<T>) => serial(async () => {
       await run('BEGIN');
       try {

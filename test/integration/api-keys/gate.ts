@@ -5,8 +5,18 @@ import type { TestApp } from '../../helpers/test-app.js';
 import { UA } from '../../helpers/client.js';
 
 /** A gateway check as nginx's auth_request sends it, signed with an API key. */
+let lastNonce = 0;
+/**
+ * A millisecond timestamp like a client's, but never the same twice: two calls in one
+ * millisecond used to send one nonce twice, and the second was refused as a replay.
+ */
+function freshNonce(t: TestApp): string {
+  lastNonce = Math.max(t.clock.now(), lastNonce + 1);
+  return String(lastNonce);
+}
+
 export async function gateWithKey(t: TestApp, path: string, key: { kid: string; secret: string; algorithm?: string }, opts: { nonce?: string; ip?: string; signature?: string } = {}) {
-  const nonce = opts.nonce ?? String(t.clock.now());
+  const nonce = opts.nonce ?? freshNonce(t);
   const headers: Record<string, string> = {
     'user-agent': UA, 'x-auth-apikey': key.kid, 'x-auth-nonce': nonce,
     'x-auth-signature': opts.signature ?? apiKeySignature(key.secret, nonce, key.kid, (key.algorithm ?? 'HS256') as ApiKeyAlgorithm),
