@@ -31,6 +31,12 @@ test('session network is /16 for IPv4 and /96 for IPv6', () => {
   assert.equal(sameSessionNetwork('2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:5:5:6'), false);
   assert.equal(sameSessionNetwork('1.2.3.4', '::ffff:1.2.9.9'), true);
   assert.equal(sameSessionNetwork('1.2.3.4', '2001:db8::1'), false);
+  assert.equal(sameSessionNetwork('nope', 'nope'), false, 'two equal invalid strings are no network');
+  assert.equal(sameSessionNetwork('1.2.3.4', 'nope'), false);
+  // Answers stay the same once the memo of networks has been filled and emptied.
+  for (let i = 0; i < 10_050; i++) sameSessionNetwork(`10.${i >> 8}.${i & 255}.1`, '10.0.0.1');
+  assert.equal(sameSessionNetwork('10.0.0.1', '10.0.255.255'), true);
+  assert.equal(sameSessionNetwork('10.0.0.1', '10.1.0.1'), false);
 });
 
 test('isCidr accepts addresses and networks with in-range prefixes only', () => {

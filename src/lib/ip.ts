@@ -61,17 +61,35 @@ function prefixEqual(a: Uint8Array, b: Uint8Array, bits: number): boolean {
   return (a[full] & mask) === (b[full] & mask);
 }
 
+/** The /16 (IPv4) or /96 (IPv6) a session is bound to, as a comparable string; null when invalid. */
+function sessionNetworkOf(ip: string): string | null {
+  const b = ipToBytes(ip);
+  if (!b) return null;
+  return isV4Mapped(b) ? `4:${b[12]}.${b[13]}` : `6:${Buffer.from(b.subarray(0, 12)).toString('hex')}`;
+}
+
+// Every cookie request compares its address with its session's: remember the networks of
+// recent addresses instead of parsing both on each request (a few µs of the gateway check).
+// Bounded: emptied when full, so a flood of distinct addresses costs memory for 10,000 only.
+const NETWORK_MEMO_MAX = 10_000;
+const networkMemo = new Map<string, string | null>();
+function memoNetwork(ip: string): string | null {
+  let net = networkMemo.get(ip);
+  if (net === undefined) {
+    net = sessionNetworkOf(ip);
+    if (networkMemo.size >= NETWORK_MEMO_MAX) networkMemo.clear();
+    networkMemo.set(ip, net);
+  }
+  return net;
+}
+
 /**
  * Session binding (Barong §10.3): the same /16 for IPv4 and the same /96 for IPv6.
  * An IPv4 address and an IPv6 one never share a network.
  */
 export function sameSessionNetwork(a: string, b: string): boolean {
-  const ba = ipToBytes(a);
-  const bb = ipToBytes(b);
-  if (!ba || !bb) return false;
-  const v4a = isV4Mapped(ba);
-  if (v4a !== isV4Mapped(bb)) return false;
-  return prefixEqual(ba, bb, v4a ? 96 + 16 : 96);
+  const na = memoNetwork(a);
+  return na !== null && na === memoNetwork(b);
 }
 
 /** True for an IPv4 or IPv6 address with an optional, in-range prefix length (`10.0.0.0/8`, `2001:db8::/32`, `1.2.3.4`). */
