@@ -44,17 +44,26 @@ const deny = (key: string, status: number): GatewayResult => ({ allow: false, ke
  * the only I/O is one key-value read (the session); policies and users come from memory.
  */
 export class Gateway {
+  // Built once: every check compares the request's path with them.
+  private readonly accessPath: string;
+  private readonly loginPaths: ReadonlySet<string>;
+  private readonly loginPath: string;
+  private readonly oauthPrefix: string;
+
   constructor(private readonly d: {
     policy: PolicyCache; sessions: SessionService; users: UserSnapshots; issuer: JwtIssuer; geoip: GeoIp; audit: AdminAudit;
     apiKeys?: ApiKeyAuthenticator; csrfProtection: boolean; apiPrefix: string;
-  }) {}
+  }) {
+    const base = d.apiPrefix.replace(/^\/+/, '');
+    this.accessPath = `${base}/identity/users/access`;
+    this.loginPath = `${base}/identity/sessions`;
+    this.loginPaths = new Set([this.loginPath, `${this.loginPath}/auth0`, `${this.loginPath}/oauth`]);
+    this.oauthPrefix = `${base}/identity/oauth/`;
+  }
 
-  private get accessPath() { return `${this.d.apiPrefix.replace(/^\/+/, '')}/identity/users/access`; }
-  private get loginPath() { return `${this.d.apiPrefix.replace(/^\/+/, '')}/identity/sessions`; }
   /** Paths that sign a user in (blocklogin applies): password login, Auth0, social login (the flow and its sign-in step). */
   private isLoginPath(path: string) {
-    const p = this.loginPath;
-    return path === p || path === `${p}/auth0` || path === `${p}/oauth` || path.startsWith(`${this.d.apiPrefix.replace(/^\/+/, '')}/identity/oauth/`);
+    return this.loginPaths.has(path) || path.startsWith(this.oauthPrefix);
   }
 
   async check(f: GatewayFacts): Promise<GatewayResult> {

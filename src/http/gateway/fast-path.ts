@@ -32,9 +32,12 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
   const trust = compileTrust(c.config.trustProxy);
   const cdnHeader = c.config.CLIENT_IP_HEADER?.toLowerCase();
 
-  const finish = (req: IncomingMessage, res: ServerResponse, started: number, status: number, headers: Record<string, string>, body?: string) => {
+  // Headers as a flat [name, value, …] list: no object to build or walk per answer.
+  const finish = (req: IncomingMessage, res: ServerResponse, started: number, status: number, authorization?: string, body?: string) => {
     if (!res.headersSent) {
-      res.writeHead(status, body === undefined ? { ...headers, 'content-length': '0' } : { ...headers, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+      const headers = body === undefined ? ['content-length', '0'] : ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))];
+      if (authorization !== undefined) headers.push('authorization', authorization);
+      res.writeHead(status, headers);
       res.end(body);
     }
     metrics.observe(req.method ?? 'GET', route, status, (performance.now() - started) / 1000);
@@ -52,20 +55,20 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
     }
     const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip ?? proxyAddr(req, trust), prefix, c.config.SESSION_COOKIE_NAME);
     if (facts === null) {
-      finish(req, res, started, 400, {}, INVALID_PATH_BODY);
+      finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
       return true;
     }
     inFlight?.begin();
     c.gateway.check(facts).then(
       (result) => {
         inFlight?.end();
-        if (!result.allow) finish(req, res, started, result.status, {}, denialBody(result.key));
-        else finish(req, res, started, 200, result.authorization ? { authorization: result.authorization } : {});
+        if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
+        else finish(req, res, started, 200, result.authorization);
       },
       (err: unknown) => {
         inFlight?.end();
         log.error({ err: (err as Error).message, route }, 'gateway check failed');
-        finish(req, res, started, 500, {}, '{"errors":["server.internal_error"]}');
+        finish(req, res, started, 500, undefined, '{"errors":["server.internal_error"]}');
       },
     );
     return true;
