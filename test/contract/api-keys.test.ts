@@ -251,6 +251,33 @@ test('NonceGuard: a burst larger than one batch goes out in several calls, repla
   }
 });
 
+test('NonceGuard: checks made while a call is out wait for its answer, then go together in one call', async () => {
+  const { kv, calls } = countingStore();
+  const many = kv.setManyIfAbsent.bind(kv);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  // The first call (counted by countingStore) is held until release().
+  kv.setManyIfAbsent = async (keys, value, ttl) => { const first = calls.length === 0; const answer = many(keys, value, ttl); if (first) await gate; return answer; };
+  try {
+    const guard = new NonceGuard(kv, 5000);
+    const first = guard.firstUse('kid1', '1');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, [1], 'the first check went out');
+    const later: Promise<boolean>[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      later.push(guard.firstUse('kid1', String(10 + turn)), guard.firstUse('kid1', '1'));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(calls, [1], 'nothing more is sent while the first call is out');
+    release();
+    assert.equal(await first, true);
+    assert.deepEqual(await Promise.all(later), [true, false, true, false, true, false], 'the replays of nonce 1 are refused');
+    assert.deepEqual(calls, [1, 6], 'the three turns went out as one call');
+  } finally {
+    await kv.close();
+  }
+});
+
 test('NonceGuard: a store failure fails every check of the batch, and the next turn works again', async () => {
   const kv = new MemoryKeyValueStore();
   const many = kv.setManyIfAbsent.bind(kv);
