@@ -3,23 +3,31 @@
  * plans a text once and afterwards only binds and executes it. A login's three statements cost
  * PostgreSQL about half as much this way (bench/login.mjs: 1.85 → 1.0 ms of backend CPU).
  *
- * At most `max` texts get a name: the first ones seen, which on a running server are the
- * fixed statements of the request paths. Texts built at run time beyond that (admin filters)
- * stay unnamed, so neither this map nor a backend's plan cache grows without bound.
+ * A text is named the second time it is run, so texts built at run time for one use (an admin
+ * filter, a page number written into the SQL) stay unnamed; at most `max` texts are named, so
+ * neither this map nor a backend's plan cache (prepared statements live per connection) grows
+ * without bound.
  */
 export class StatementNames {
   private readonly names = new Map<string, string | null>();
+  /** Texts run once so far; emptied when full (a text then waits one more run for its name). */
+  private readonly seenOnce = new Set<string>();
   private issued = 0;
 
-  constructor(private readonly max = 500) {}
+  constructor(private readonly max = 256, private readonly seenMax = 4096) {}
 
   /** The name to run `sql` under, or undefined to run it unnamed. */
   nameFor(sql: string): string | undefined {
-    let name = this.names.get(sql);
-    if (name === undefined) {
-      name = this.issued < this.max ? `warden_${this.issued++}` : null;
-      this.names.set(sql, name);
+    const known = this.names.get(sql);
+    if (known !== undefined) return known ?? undefined;
+    if (!this.seenOnce.has(sql)) {
+      if (this.seenOnce.size >= this.seenMax) this.seenOnce.clear();
+      this.seenOnce.add(sql);
+      return undefined;
     }
+    this.seenOnce.delete(sql);
+    const name = this.issued < this.max ? `warden_${this.issued++}` : null;
+    this.names.set(sql, name);
     return name ?? undefined;
   }
 

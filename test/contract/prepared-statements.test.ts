@@ -41,12 +41,16 @@ for (const [kind, openDb] of kinds) {
       const db = await open();
       const before = db.queryCount;
       assert.deepEqual(await db.query('SELECT $1::int + 1 AS n', [1]), [{ n: 2 }]);
+      assert.deepEqual(await prepared(db, 'SELECT $1::int + 1 AS n'), [], 'a first run is not prepared');
       assert.deepEqual(await db.query('SELECT $1::int + 1 AS n', [41]), [{ n: 42 }]);
+      assert.deepEqual(await db.query('SELECT $1::int + 1 AS n', [42]), [{ n: 43 }]);
       assert.deepEqual(await prepared(db, 'SELECT $1::int + 1 AS n'), ['SELECT $1::int + 1 AS n']);
       const at = new Date('2026-12-06T10:00:00.000Z');
-      const [row] = await db.query<{ t: Date; j: unknown; b: boolean; n: null }>('SELECT $1::timestamptz AS t, $2::jsonb AS j, $3::boolean AS b, $4::text AS n', [at, JSON.stringify({ a: [1] }), true, null]);
-      assert.deepEqual(row, { t: at, j: { a: [1] }, b: true, n: null });
-      assert.equal(db.queryCount - before, 4);
+      for (let run = 0; run < 2; run++) {
+        const [row] = await db.query<{ t: Date; j: unknown; b: boolean; n: null }>('SELECT $1::timestamptz AS t, $2::jsonb AS j, $3::boolean AS b, $4::text AS n', [at, JSON.stringify({ a: [1] }), true, null]);
+        assert.deepEqual(row, { t: at, j: { a: [1] }, b: true, n: null });
+      }
+      assert.equal(db.queryCount - before, 7);
     });
 
     it('runs statements without parameters unprepared; errors keep their code and leave the session usable', async () => {
@@ -67,11 +71,13 @@ for (const [kind, openDb] of kinds) {
       await db.query('INSERT INTO widened VALUES ($1, $2)', [1, 'x']);
       const sql = 'SELECT * FROM widened WHERE id = $1';
       assert.deepEqual(await db.query(sql, [1]), [{ id: 1, a: 'x' }]);
+      assert.deepEqual(await db.query(sql, [1]), [{ id: 1, a: 'x' }]); // named from its second run
       await db.query("ALTER TABLE widened ADD COLUMN b text NOT NULL DEFAULT 'new'"); // another instance migrates
       assert.deepEqual(await db.query(sql, [1]), [{ id: 1, a: 'x', b: 'new' }]);
       assert.deepEqual(await db.query(sql, [1]), [{ id: 1, a: 'x', b: 'new' }]);
       const insert = 'INSERT INTO widened (id, a) VALUES ($1, $2) RETURNING *';
       await db.query(insert, [2, 'y']);
+      await db.query(insert, [4, 'w']);
       await db.query('ALTER TABLE widened ADD COLUMN c int NOT NULL DEFAULT 3');
       assert.deepEqual(await db.query(insert, [3, 'z']), [{ id: 3, a: 'z', b: 'new', c: 3 }]);
       assert.deepEqual(await db.query('SELECT count(*)::int AS n FROM widened WHERE id = $1', [3]), [{ n: 1 }]);
@@ -81,16 +87,15 @@ for (const [kind, openDb] of kinds) {
       const db = await open();
       await db.query('CREATE TABLE tx_rows (id int)');
       await assert.rejects(db.tx(async (q) => { await q.query('INSERT INTO tx_rows VALUES ($1)', [1]); throw new Error('undo'); }), /undo/);
-      await db.tx(async (q) => { await q.query('INSERT INTO tx_rows VALUES ($1)', [2]); });
-      assert.deepEqual(await db.query('SELECT id FROM tx_rows ORDER BY id'), [{ id: 2 }]);
+      await db.tx(async (q) => { await q.query('INSERT INTO tx_rows VALUES ($1)', [2]); await q.query('INSERT INTO tx_rows VALUES ($1)', [3]); });
+      assert.deepEqual(await db.query('SELECT id FROM tx_rows ORDER BY id'), [{ id: 2 }, { id: 3 }]);
       assert.deepEqual(await prepared(db, 'INSERT INTO tx_rows VALUES ($1)'), []);
     });
 
     if (kind === 'PostgreSQL') {
       it('prepares nothing with prepare: false (for PgBouncer in transaction mode)', async () => {
         const db = await open(false);
-        await db.query('SELECT $1::int AS n', [1]);
-        await db.query('SELECT $1::int AS n', [2]);
+        for (let n = 0; n < 3; n++) await db.query('SELECT $1::int AS n', [n]);
         assert.deepEqual(await prepared(db, 'SELECT $1::int AS n'), []);
       });
     }
