@@ -10,8 +10,11 @@ export interface AdminAuditEntry {
 
 const ACTIONS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', GET: 'read', DELETE: 'delete' };
 
-/** Entries per INSERT: large enough to keep up with a flood of denials, small enough for one round trip. */
-const BATCH = 500;
+/**
+ * Entries per INSERT (one unnest statement: the size costs no extra parsing). At 500 a flood of
+ * 20,000 denials/s outran the writer and 2 % of the entries were dropped (bench/gateway.mjs).
+ */
+const BATCH = 2000;
 
 /**
  * Admin activities of the gateway (BARONG.md §11.6, §18.2), written off the request path by one
@@ -25,7 +28,7 @@ export class AdminAudit {
   private dropped = 0;
   private lastWarn = 0;
 
-  constructor(private readonly db: Db, private readonly logger: Logger, private readonly capacity = 10_000) {}
+  constructor(private readonly db: Db, private readonly logger: Logger, private readonly capacity = 50_000) {}
 
   record(e: AdminAuditEntry): void {
     if (this.queue.length >= this.capacity) {
