@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.js';
+import { outboxMailRepo, type ClaimedMailRow as ClaimedRow } from '../../db/repositories/outbox-mail.js';
 import type { MailTransport } from './transport.js';
 import { MailMap } from './mail-map.js';
 import { MAIL_EVENT_SESSION_CREATE } from './templates.js';
@@ -40,12 +41,6 @@ export interface MailDispatcherOptions {
   openAntiPhishing?: (sealed: string) => string;
   /** A fresh signed single-use freeze link for the user, put in new-login mails. */
   freezeLink?: (uid: string) => string | null;
-}
-
-interface ClaimedRow {
-  id: number; name: string; payload: unknown; mail_attempts: number; user_email: string | null; user_data: string | null; user_anti_phishing: string | null;
-  /** `record.recipient`: an address the mail goes to instead of the user's (token sign-in mails, domain/email-codes/code-mail.ts). */
-  recipient: string | null;
 }
 
 /** A row sent in this batch, marked 'sent' when the batch ends. */
@@ -122,19 +117,7 @@ export class MailDispatcher {
     const lease = new Date(now.getTime() + this.leaseMs).toISOString();
     // One statement claims due rows (SKIP LOCKED: concurrent drains take different rows), pushes
     // their lease forward and fetches each recipient's current email and language.
-    const rows = await this.db.query<ClaimedRow>(
-      `WITH due AS (
-         SELECT o.id, u.email AS user_email, u.data AS user_data, u.anti_phishing_encrypted AS user_anti_phishing
-           FROM outbox o LEFT JOIN users u ON u.uid = o.payload->'record'->'user'->>'uid'
-          WHERE o.mail_status = 'pending' AND o.mail_next_at <= $1::timestamptz
-          ORDER BY o.id LIMIT $2
-          FOR UPDATE OF o SKIP LOCKED)
-       UPDATE outbox o SET mail_next_at = $3::timestamptz
-         FROM due WHERE o.id = due.id
-       RETURNING o.id, o.name, o.payload, o.mail_attempts, due.user_email, due.user_data, due.user_anti_phishing,
-         o.payload->'record'->>'recipient' AS recipient`,
-      [now.toISOString(), limit, lease],
-    );
+    const rows = await outboxMailRepo.claimDue(this.db, now.toISOString(), limit, lease);
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     let processed = 0;
     const claimedAt = Date.now();
@@ -152,13 +135,7 @@ export class MailDispatcher {
   }
 
   private async markSent(sent: Sent[]): Promise<void> {
-    if (sent.length === 0) return;
-    await this.db.query(
-      `UPDATE outbox o SET mail_status = 'sent', mail_attempts = s.attempts, mail_error = NULL
-         FROM unnest($1::bigint[], $2::int[]) AS s(id, attempts)
-        WHERE o.id = s.id AND o.mail_status = 'pending'`,
-      [sent.map((x) => x.id), sent.map((x) => x.attempts)],
-    );
+    await outboxMailRepo.markSent(this.db, sent);
   }
 
   /** Returns false when the row was not ours any more (lease expired and taken elsewhere). */
@@ -167,12 +144,7 @@ export class MailDispatcher {
     // Once a batch has run for half the lease (slow SMTP), renew the lease right before sending
     // and check the row is still ours, so no other instance claims and sends it meanwhile.
     if (Date.now() - claimedAt > this.leaseMs / 2) {
-      const renewed = await this.db.query(
-        `UPDATE outbox SET mail_next_at = $3::timestamptz
-          WHERE id = $1 AND mail_status = 'pending' AND mail_next_at = $2::timestamptz RETURNING id`,
-        [id, lease, new Date(this.now().getTime() + this.leaseMs).toISOString()],
-      );
-      if (renewed.length === 0) return false;
+      if (!(await outboxMailRepo.renewLease(this.db, id, lease, new Date(this.now().getTime() + this.leaseMs).toISOString()))) return false;
     }
 
     const attempts = Number(row.mail_attempts) + 1;
@@ -215,10 +187,7 @@ export class MailDispatcher {
     }
     if (!mail) {
       // The map has no template in any usable language, or its expression filters the event out.
-      await this.db.query(
-        `UPDATE outbox SET mail_status = 'skipped', mail_attempts = $2, mail_error = $3 WHERE id = $1 AND mail_status = 'pending'`,
-        [id, attempts, `no mail for event ${row.name} (mail map)`],
-      );
+      await outboxMailRepo.finish(this.db, id, 'skipped', attempts, `no mail for event ${row.name} (mail map)`);
       this.logger.info(log, 'no mail: the mail map skips this event');
       return true;
     }
@@ -232,11 +201,7 @@ export class MailDispatcher {
         this.logger.error({ ...log, err: reason }, 'mail delivery failed permanently');
       } else {
         const nextAt = new Date(this.now().getTime() + mailBackoffMs(attempts));
-        await this.db.query(
-          `UPDATE outbox SET mail_attempts = $2, mail_next_at = $3::timestamptz, mail_error = $4
-            WHERE id = $1 AND mail_status = 'pending'`,
-          [id, attempts, nextAt.toISOString(), reason],
-        );
+        await outboxMailRepo.retryAt(this.db, id, attempts, nextAt.toISOString(), reason);
         this.logger.warn({ ...log, err: reason, nextAt: nextAt.toISOString() }, 'mail delivery failed; will retry');
       }
       return true;
@@ -247,11 +212,7 @@ export class MailDispatcher {
   }
 
   private async markFailed(id: number, attempts: number, reason: string): Promise<void> {
-    await this.db.query(
-      `UPDATE outbox SET mail_status = 'failed', mail_attempts = $2, mail_error = $3
-        WHERE id = $1 AND mail_status = 'pending'`,
-      [id, attempts, reason],
-    );
+    await outboxMailRepo.finish(this.db, id, 'failed', attempts, reason);
   }
 
   /** The user's own language (`data.language`), or null (the map then uses DEFAULT_LANGUAGE). */
