@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { Client, uniqueEmail } from '../helpers/client.js';
 import { relayConnectionName } from '../../src/domain/events/event-api-wiring.js';
-import { BrokerProxy, closeConnectionsNamed, skipWithoutBroker, startConsumer, uniquePrefix, type Consumer, type Delivery } from './rabbitmq-support.js';
+import { BrokerProxy, closeConnectionsNamed, skipWithoutBroker, startConsumer, uniquePrefix, waitForConnectionNamed, type Consumer, type Delivery } from './rabbitmq-support.js';
 
 /**
  * RabbitMQ faults during a burst of sign-ups (each followed by a login): first the broker
@@ -75,6 +75,9 @@ test('broker down, then a server-side connection close, during bursts: no failed
       }
     });
     await restored;
+    // The relay reconnects when its backoff runs out (up to seconds after the broker is back);
+    // phase 2 starts once it has, so that the close below lands in the middle of its flows.
+    await waitForConnectionNamed(relayConnectionName(prefix));
     // Phase 2: RabbitMQ closes the relay's connection while flows go on.
     let closedAt = 0;
     let closing: Promise<number> = Promise.resolve(0);

@@ -138,10 +138,27 @@ export class BrokerProxy {
 
 const run = promisify(execFile);
 
+/** Broker-side ids (pids) of the connections whose client name contains `name` (rabbitmqctl). */
+async function connectionsNamed(name: string): Promise<string[]> {
+  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q'], { timeout: 30_000 });
+  return stdout.split('\n').filter((l) => l.includes(`"connection_name","${name}`) || (l.includes('connection_name') && l.includes(name))).map((l) => l.split('\t')[0]!);
+}
+
 /** Closes, from the broker's side, every connection whose client name contains `name` (rabbitmqctl). Returns how many. */
 export async function closeConnectionsNamed(name: string, reason = 'e2e fault test'): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q'], { timeout: 30_000 });
-  const pids = stdout.split('\n').filter((l) => l.includes(`"connection_name","${name}`) || (l.includes('connection_name') && l.includes(name))).map((l) => l.split('\t')[0]);
+  const pids = await connectionsNamed(name);
   for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, reason], { timeout: 30_000 });
   return pids.length;
+}
+
+/**
+ * Waits until a connection named `name` is open: after an outage the relay reconnects only when
+ * its backoff has run out, which may be seconds after the broker is back.
+ */
+export async function waitForConnectionNamed(name: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await connectionsNamed(name)).length === 0) {
+    if (Date.now() > until) throw new Error(`no broker connection named ${name} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
