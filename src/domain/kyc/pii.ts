@@ -1,5 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
-import { Encryptor } from '../../lib/aead.js';
+import { createHmac } from 'node:crypto';
+import { deriveSubkey, Encryptor } from '../../lib/aead.js';
 
 /**
  * Field-level protection of personal data at rest (names, dob, address, postcode, city,
@@ -22,7 +22,7 @@ export class Pii {
 
   constructor(private readonly rootKey: Buffer) {
     this.encryptor = new Encryptor(rootKey);
-    this.indexKey = Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), 'warden/pii/blind-index/v1', 32));
+    this.indexKey = deriveSubkey(rootKey, 'warden/pii/blind-index/v1');
   }
 
   encryptField(value: string | null | undefined): string | null {
@@ -55,7 +55,7 @@ export class Pii {
   digest(purpose: string, value: string): string {
     let key = this.purposeKeys.get(purpose);
     if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.rootKey, Buffer.alloc(0), `warden/pii/digest/${purpose}`, 32));
+      key = deriveSubkey(this.rootKey, `warden/pii/digest/${purpose}`);
       this.purposeKeys.set(purpose, key);
     }
     return createHmac('sha256', key).update(value, 'utf8').digest('hex');

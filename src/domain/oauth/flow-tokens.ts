@@ -7,8 +7,6 @@ export type FlowPurpose = 'state' | 'link' | 'signin';
 
 export interface OpenedToken<T> { id: string; exp: number; body: T }
 
-/** A key of its own per use, derived from ENCRYPTION_KEY (never the key itself). */
-const derive = deriveSubkey;
 
 /**
  * The short-lived tokens of the OAuth flows: the `state` sent to the provider, the link token
@@ -25,8 +23,8 @@ export class FlowTokens {
   private readonly macKey: Buffer;
 
   constructor(masterKey: Buffer, private readonly now: () => number = Date.now) {
-    this.sealer = new Encryptor(derive(masterKey, 'warden oauth flow tokens v1'));
-    this.macKey = derive(masterKey, 'warden oauth flow secrets v1');
+    this.sealer = new Encryptor(deriveSubkey(masterKey, 'warden oauth flow tokens v1'));
+    this.macKey = deriveSubkey(masterKey, 'warden oauth flow secrets v1');
   }
 
   private nowSec() { return Math.floor(this.now() / 1000); }

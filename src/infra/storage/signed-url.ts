@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { deriveSubkey } from '../../lib/aead.js';
 import { safeEqual } from '../../lib/timing-safe.js';
 import { assertStorageKey } from './port.js';
 
@@ -21,7 +22,7 @@ export class SignedUploadUrls {
     private readonly basePath: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.macKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'warden/uploads/signed-url/v1', 32));
+    this.macKey = deriveSubkey(secret, 'warden/uploads/signed-url/v1');
   }
 
   url(key: string): string {
