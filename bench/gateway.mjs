@@ -175,22 +175,55 @@ try {
    */
   let turn = 0;
   let maxLead = 0;
-  const signedHeaders = () => {
+  /** The next key and a fresh nonce for it, with the signature `hex HMAC(secret, nonce + kid)`. */
+  const nextSignature = () => {
     const k = keys[turn++ % keys.length];
     const now = Date.now();
     k.last = Math.max(now, k.last + 1);
     if (k.last - now > maxLead) maxLead = k.last - now;
     const nonce = String(k.last);
-    return {
-      'user-agent': UA,
-      'x-auth-apikey': k.kid, 'x-auth-nonce': nonce,
-      'x-auth-signature': createHmac('sha256', k.secret).update(nonce + k.kid).digest('hex'),
+    return { k, nonce, signature: createHmac('sha256', k.secret).update(nonce + k.kid).digest('hex') };
+  };
+  const signedHeaders = () => {
+    const { k, nonce, signature } = nextSignature();
+    return { 'user-agent': UA, 'x-auth-apikey': k.kid, 'x-auth-nonce': nonce, 'x-auth-signature': signature };
+  };
+  /*
+   * What autocannon sends for an API-key case. Rebuilding a request through autocannon's
+   * setupRequest (object spreads, header assembly, a new Buffer from a string) cost the client
+   * more CPU than signing, on the two cores Warden shares with it: the control (a') reached only
+   * about half of (a). Each connection instead copies a prebuilt request for the key and writes
+   * the nonce and the signature into it at fixed offsets. A nonce is 13 digits until the year 2286.
+   */
+  const NONCE_SLOT = '0'.repeat(13);
+  const SIGNATURE_SLOT = '0'.repeat(64);
+  const templates = (url) => {
+    const u = new URL(url);
+    return new Map(keys.map((k) => {
+      const text = `GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: keep-alive\r\nuser-agent: ${UA}\r\n`
+        + `x-auth-apikey: ${k.kid}\r\nx-auth-nonce: ${NONCE_SLOT}\r\nx-auth-signature: ${SIGNATURE_SLOT}\r\n\r\n`;
+      return [k, { buf: Buffer.from(text, 'latin1'), nonceAt: text.indexOf(NONCE_SLOT), signatureAt: text.indexOf(SIGNATURE_SLOT) }];
+    }));
+  };
+  const signedRequests = (url) => {
+    const byKey = templates(url);
+    return (client) => {
+      client.getRequestBuffer = () => {
+        const { k, nonce, signature } = nextSignature();
+        if (nonce.length !== NONCE_SLOT.length) throw new Error(`nonce ${nonce} does not fit the request template`);
+        const t = byKey.get(k);
+        const buf = Buffer.allocUnsafe(t.buf.length);
+        t.buf.copy(buf);
+        buf.write(nonce, t.nonceAt, 'latin1');
+        buf.write(signature, t.signatureAt, 'latin1');
+        return buf;
+      };
     };
   };
 
   const allCases = [
     { case: '(a) bare hello', url: helloUrl, expect: 200, headers: {} },
-    // control: the API-key request builder (HMAC + a rebuilt request per request) against the
+    // control: the API-key request builder (a fresh nonce and HMAC per request) against the
     // hello server, to tell the client's own cost from Warden's in (c); not a target
     { case: "(a') hello, API-key client", url: helloUrl, expect: 200, apiKey: true, control: true },
     { case: '(b) cookie', url: `${base}/api/v2/authz/api/v2/auth/resource/users/me`, expect: 200, headers: { cookie, 'user-agent': UA } },
@@ -223,7 +256,7 @@ try {
     const samples = [];
     const sampler = setInterval(() => samples.push(rssMiB(warden.pid)), 1000);
     const r = await cannon(c.apiKey
-      ? { url: c.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, headers: signedHeaders() }) }] }
+      ? { url: c.url, setupClient: signedRequests(c.url) }
       : { url: c.url, headers: c.headers });
     clearInterval(sampler);
     const cpuUsed = cpuSeconds(c.url === helloUrl ? hello.pid : warden.pid) - cpuBefore;
