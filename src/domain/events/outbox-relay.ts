@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
 import { outboxRepo, type OutboxEvent } from '../../db/repositories/outbox.js';
 import type { EventPublisher, OutgoingEvent } from '../../infra/amqp/port.js';
+import { WakeTimer } from '../../lib/wake-timer.js';
 import { eventRoute, type EventSigner } from './event-signer.js';
 
 export interface RelayLogger {
@@ -71,8 +72,7 @@ export class OutboxRelay {
   private readonly now: () => Date;
 
   private started = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerDue = 0;
+  private readonly wake = new WakeTimer(() => this.tick());
   private inFlight: Promise<void> | null = null;
   private kicked = false;
   private failures = 0;
@@ -126,8 +126,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     const wasStarted = this.started;
     this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.wake.cancel();
     while (this.inFlight) await this.inFlight;
     if (wasStarted && this.failures === 0) {
       try {
@@ -145,16 +144,10 @@ export class OutboxRelay {
 
   private schedule(delayMs: number): void {
     if (!this.started || this.inFlight) return; // a running drain reschedules itself when it ends
-    const due = Date.now() + delayMs;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
+    this.wake.in(delayMs);
   }
 
   private tick(): void {
-    this.timer = null;
     if (!this.started || this.inFlight) return;
     this.inFlight = (async () => {
       const delay = await this.run();

@@ -3,6 +3,7 @@ import { outboxMailRepo, type ClaimedMailRow as ClaimedRow } from '../../db/repo
 import type { MailTransport } from './transport.js';
 import { MailMap } from './mail-map.js';
 import { MAIL_EVENT_SESSION_CREATE } from './templates.js';
+import { WakeTimer } from '../../lib/wake-timer.js';
 
 export interface MailLogger {
   info(obj: object, msg: string): void;
@@ -86,8 +87,7 @@ export class MailDispatcher {
 
   private started = false;
   private intervalMs = 500;
-  private timer: NodeJS.Timeout | null = null;
-  private timerDue = 0;
+  private readonly wake = new WakeTimer(() => this.tick());
   private inFlight: Promise<void> | null = null;
   private rerun = false;
 
@@ -259,8 +259,7 @@ export class MailDispatcher {
   async stop(): Promise<void> {
     const wasStarted = this.started;
     this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.wake.cancel();
     while (this.inFlight) await this.inFlight;
     if (wasStarted) {
       this.inFlight = this.drainOnce().then(() => undefined, (err) => this.logger.error({ err: errorText(err) }, 'mail outbox flush failed'));
@@ -277,16 +276,10 @@ export class MailDispatcher {
       return;
     }
     if (delayMs < this.intervalMs) delayMs = Math.max(delayMs, this.lastDrainEnd + this.burstGapMs - Date.now());
-    const due = Date.now() + delayMs;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
+    this.wake.in(delayMs);
   }
 
   private tick(): void {
-    this.timer = null;
     if (!this.started || this.inFlight) return;
     this.rerun = false;
     this.inFlight = (async () => {
