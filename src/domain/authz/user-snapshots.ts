@@ -12,28 +12,52 @@ export interface UserSnapshot {
 
 export const USER_CHANNEL = 'user-changed';
 
+interface Read { done: Promise<UserSnapshot | null>; stale: boolean }
+
 /**
  * Users by uid, cached in memory so the gateway's common path needs no database query. Every
  * committed change to a user is announced on the KV channel (see EventLog) and drops the entry
  * on every instance; the TTL bounds staleness should an announcement be lost.
+ *
+ * A read that was under way when an announcement came may have seen the row before the change
+ * (a ban, say): it answers its own callers but is not cached, or the stale row would pass the
+ * gateway until the TTL ran out. Concurrent misses for one user share a single read.
  */
 export class UserSnapshots {
   private readonly cache = new Map<string, { snap: UserSnapshot | null; at: number }>();
   private readonly uidById = new Map<number, string>();
+  /** Reads under way, one per user; `stale` once the user changed while it ran. */
+  private readonly reading = new Map<string, Read>();
 
   constructor(private readonly db: Queryable, private readonly kv: KeyValueStore, private readonly ttlMs = 30_000, private readonly max = 100_000, private readonly now: () => number = Date.now) {}
 
   async start(): Promise<void> {
-    await this.kv.subscribe(USER_CHANNEL, (uid) => { this.cache.delete(uid); });
+    await this.kv.subscribe(USER_CHANNEL, (uid) => this.invalidate(uid));
   }
 
   async get(uid: string): Promise<UserSnapshot | null> {
     const hit = this.cache.get(uid);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.snap;
+    let read = this.reading.get(uid);
+    if (!read) {
+      const entry: Read = { stale: false, done: Promise.resolve(null) };
+      entry.done = this.read(uid, entry).finally(() => {
+        if (this.reading.get(uid) === entry) this.reading.delete(uid);
+      });
+      this.reading.set(uid, entry);
+      read = entry;
+    }
+    return read.done;
+  }
+
+  private async read(uid: string, entry: Read): Promise<UserSnapshot | null> {
+    const at = this.now();
     const row = await usersRepo.snapshotRow(this.db, uid);
     const snap = row ? { id: Number(row.id), uid: row.uid, username: row.username, email: row.email, referralId: row.referral_id === null ? null : Number(row.referral_id), role: row.role, level: row.level, state: row.state, otp: row.otp } : null;
-    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(uid, { snap, at: this.now() });
+    if (!entry.stale) {
+      if (this.cache.size >= this.max && !this.cache.has(uid)) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(uid, { snap, at });
+    }
     return snap;
   }
 
@@ -49,7 +73,18 @@ export class UserSnapshots {
   }
 
   invalidate(uid?: string): void {
-    if (uid === undefined) this.cache.clear();
-    else this.cache.delete(uid);
+    // A read under way answers the callers it has, caches nothing, and later callers read afresh.
+    if (uid === undefined) {
+      this.cache.clear();
+      for (const read of this.reading.values()) read.stale = true;
+      this.reading.clear();
+      return;
+    }
+    this.cache.delete(uid);
+    const read = this.reading.get(uid);
+    if (read) {
+      read.stale = true;
+      this.reading.delete(uid);
+    }
   }
 }
