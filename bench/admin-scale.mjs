@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
-import { freePort } from './net.mjs';
+import { freePort, startFlags } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
@@ -230,7 +230,7 @@ try {
   delete env.JWT_PRIVATE_KEY; // generated in DATA_DIR by the server, read by the in-process twin below
   if (!opt.redis) delete env.REDIS_URL;
   const port = await freePort();
-  const warden = spawn(process.execPath, ['dist/cli.js', 'serve'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const warden = spawn(process.execPath, [...startFlags(), 'dist/cli.js', 'serve'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   cleanups.push(() => stopChild(warden));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/v2/auth/identity/ping`, warden, 'warden');

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { freePort } from './net.mjs';
+import { freePort, startFlags } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { Encryptor } = await import(new URL('../dist/lib/aead.js', import.meta.url).href);
@@ -123,7 +123,7 @@ try {
   delete env.JWT_PRIVATE_KEY; // generated in DATA_DIR
   if (process.env.WARDEN_NODE_OPTIONS) env.NODE_OPTIONS = process.env.WARDEN_NODE_OPTIONS; // e.g. V8 heap flags, for Warden only
   const profile = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt.profile)}`] : [];
-  const warden = spawn(process.execPath, [...profile, 'dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const warden = spawn(process.execPath, [...startFlags(), ...profile, 'dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   cleanups.push(() => stopChild(warden));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/v2/auth/identity/ping`, warden, 'warden');

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Algorithm, hash as argon2Hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort } from './net.mjs';
+import { freePort, startFlags } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' }, only: { type: 'string' } } });
@@ -73,7 +73,7 @@ async function startServer(mode) {
       await a.connect(); await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); await a.end();
     };
   }
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...startFlags(), 'dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 400; i++) {
     try { if ((await fetch(`${base}/api/v2/auth/identity/ping`)).ok) break; } catch { /* starting */ }
