@@ -38,3 +38,28 @@ test('empty CAPTCHA_PROTECTED_ENDPOINTS protects nothing; prefixes lose trailing
   assert.equal(c.API_PREFIX, '/api/v2');
   assert.deepEqual(c.corsOrigins, ['https://a.example', 'http://b.example:8080']);
 });
+
+test('JWT_PRIVATE_KEY_PATH: the file becomes JWT_PRIVATE_KEY; unreadable, non-PEM or both set are reported', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { generateKeyPairSync } = await import('node:crypto');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-key-'));
+  try {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const file = path.join(dir, 'jwt.pem');
+    fs.writeFileSync(file, pem);
+    assert.equal(loadConfig({ JWT_PRIVATE_KEY_PATH: file }).JWT_PRIVATE_KEY, pem);
+    fs.writeFileSync(path.join(dir, 'junk'), 'not a key');
+    const cases: [Record<string, string>, string][] = [
+      [{ JWT_PRIVATE_KEY_PATH: path.join(dir, 'missing.pem') }, 'JWT_PRIVATE_KEY_PATH: cannot read'],
+      [{ JWT_PRIVATE_KEY_PATH: path.join(dir, 'junk') }, 'JWT_PRIVATE_KEY_PATH: '],
+      [{ JWT_PRIVATE_KEY_PATH: file, JWT_PRIVATE_KEY: pem }, 'JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_PATH: set one'],
+    ];
+    for (const [env, expected] of cases) {
+      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith(expected)));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

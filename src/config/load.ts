@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { EnvSchema, type Env } from './schema.js';
@@ -62,6 +63,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (env.SMS_PROVIDER === 'twilio') {
     for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_VERIFY_SERVICE_SID'] as const) if (!env[k]) problems.push(`${k}: required when SMS_PROVIDER=twilio`);
   }
+  const jwtPrivateKey = readKeyFile(env, problems);
   const corsOrigins = parseCors(env.CORS_ORIGINS ?? '*', problems);
   if (env.PASSWORD_REGEXP !== undefined) {
     try { rubyRegexpToJs(env.PASSWORD_REGEXP); } catch (e) { problems.push(`PASSWORD_REGEXP: ${(e as Error).message}`); }
@@ -72,6 +74,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     .split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
     ...env,
+    JWT_PRIVATE_KEY: jwtPrivateKey,
     API_PREFIX: env.API_PREFIX.replace(/\/+$/, ''),
     AUTHZ_PREFIX: env.AUTHZ_PREFIX.replace(/\/+$/, ''),
     dataDir: path.resolve(env.DATA_DIR),
@@ -94,6 +97,23 @@ function parseRates(env: Env, problems: string[]): Config['rates'] {
     resetIp: one('RATE_LIMIT_RESET_IP'), resetAccount: one('RATE_LIMIT_RESET_ACCOUNT'),
     signupIp: one('RATE_LIMIT_SIGNUP_IP'),
   };
+}
+
+/** JWT_PRIVATE_KEY_PATH is read here, once, so the rest of Warden only ever sees JWT_PRIVATE_KEY. */
+function readKeyFile(env: Env, problems: string[]): string | undefined {
+  if (env.JWT_PRIVATE_KEY_PATH === undefined) return env.JWT_PRIVATE_KEY;
+  if (env.JWT_PRIVATE_KEY !== undefined) {
+    problems.push('JWT_PRIVATE_KEY, JWT_PRIVATE_KEY_PATH: set one or the other, not both');
+    return undefined;
+  }
+  try {
+    const pem = readFileSync(path.resolve(env.JWT_PRIVATE_KEY_PATH), 'utf8');
+    if (!pem.includes('-----BEGIN')) problems.push(`JWT_PRIVATE_KEY_PATH: ${env.JWT_PRIVATE_KEY_PATH} does not hold a PEM key`);
+    return pem;
+  } catch (e) {
+    problems.push(`JWT_PRIVATE_KEY_PATH: cannot read ${env.JWT_PRIVATE_KEY_PATH} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    return undefined;
+  }
 }
 
 function parseCors(value: string, problems: string[]): '*' | string[] {

@@ -27,6 +27,7 @@ export const EnvSchema = Type.Object({
   APP_URL: Str('http://localhost:3000', 'frontend origin used in links inside mails', { pattern: '^https?://' }),
   APP_NAME: Str('Warden', 'product name in mails and TOTP issuer'),
   JWT_PRIVATE_KEY: OptStr('PEM of the key that signs JWTs; unset = generated in DATA_DIR'),
+  JWT_PRIVATE_KEY_PATH: OptStr('file holding that PEM instead (BARONG.md §20.1: a known key pair for tests and secret mounts); not with JWT_PRIVATE_KEY'),
   JWT_ALGORITHM: Type.Union([Type.Literal('RS256'), Type.Literal('ES256'), Type.Literal('EdDSA')], { default: 'RS256' }),
   JWT_PREVIOUS_PUBLIC_KEYS: OptStr('PEM public keys (concatenated) still published in the JWKS and accepted on Bearer tokens after a key rotation'),
   ENCRYPTION_KEY: OptStr('32-byte key (64 hex chars or base64) for secrets at rest; unset = generated in DATA_DIR'),
