@@ -180,7 +180,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       ),
       labels: new LabelService(events, DEFAULT_STATE_RULES),
       activities: new ActivityLog(),
-      limiter: new RateLimiter(kv),
+      limiter: new RateLimiter(kv, config.rateLimitExemptRanges),
       // The OTP service is built below (it needs the API-key cache); bound late, it is there before any request.
       secondFactor: { verify: (user, code, opts) => otp.verify(user, code, opts) } satisfies SecondFactor,
       settings: {

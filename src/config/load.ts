@@ -3,8 +3,10 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { EnvSchema, type Env } from './schema.js';
 import { rubyRegexpToJs } from '../lib/password/policy.js';
+import { parseIpRanges } from '../lib/ip.js';
 
-export interface RateRule { readonly count: number; readonly seconds: number }
+/** `perIp`: the rule counts per client address, so RATE_LIMIT_EXEMPT_IPS applies to it. */
+export interface RateRule { readonly count: number; readonly seconds: number; readonly perIp?: boolean }
 
 export interface Config extends Env {
   readonly dataDir: string;
@@ -12,6 +14,7 @@ export interface Config extends Env {
   readonly captchaProtected: ReadonlySet<string>;
   readonly appDomain: string;
   readonly trustProxy: boolean | number | string[];
+  readonly rateLimitExemptRanges: readonly string[];
   readonly rates: Readonly<Record<'loginIp' | 'loginAccount' | 'resetIp' | 'resetAccount' | 'signupIp', RateRule>>;
 }
 
@@ -64,6 +67,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_VERIFY_SERVICE_SID'] as const) if (!env[k]) problems.push(`${k}: required when SMS_PROVIDER=twilio`);
   }
   const jwtPrivateKey = readKeyFile(env, problems);
+  let rateLimitExemptRanges: string[] = [];
+  try { rateLimitExemptRanges = parseIpRanges(env.RATE_LIMIT_EXEMPT_IPS); } catch (e) { problems.push(`RATE_LIMIT_EXEMPT_IPS: ${(e as Error).message}`); }
   const corsOrigins = parseCors(env.CORS_ORIGINS ?? '*', problems);
   if (env.PASSWORD_REGEXP !== undefined) {
     try { rubyRegexpToJs(env.PASSWORD_REGEXP); } catch (e) { problems.push(`PASSWORD_REGEXP: ${(e as Error).message}`); }
@@ -83,19 +88,20 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     appDomain: new URL(env.APP_URL).host,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     rates,
+    rateLimitExemptRanges,
   });
 }
 
 function parseRates(env: Env, problems: string[]): Config['rates'] {
-  const one = (name: keyof Env): RateRule => {
+  const one = (name: keyof Env, perIp = false): RateRule => {
     const [count, seconds] = String(env[name]).split('/').map(Number);
     if (!(count > 0 && seconds > 0)) problems.push(`${name}: must be "count/seconds" with both above 0`);
-    return { count, seconds };
+    return perIp ? { count, seconds, perIp } : { count, seconds };
   };
   return {
-    loginIp: one('RATE_LIMIT_LOGIN_IP'), loginAccount: one('RATE_LIMIT_LOGIN_ACCOUNT'),
-    resetIp: one('RATE_LIMIT_RESET_IP'), resetAccount: one('RATE_LIMIT_RESET_ACCOUNT'),
-    signupIp: one('RATE_LIMIT_SIGNUP_IP'),
+    loginIp: one('RATE_LIMIT_LOGIN_IP', true), loginAccount: one('RATE_LIMIT_LOGIN_ACCOUNT'),
+    resetIp: one('RATE_LIMIT_RESET_IP', true), resetAccount: one('RATE_LIMIT_RESET_ACCOUNT'),
+    signupIp: one('RATE_LIMIT_SIGNUP_IP', true),
   };
 }
 

@@ -96,6 +96,7 @@ export const EnvSchema = Type.Object({
   ARGON2_TIME_COST: Int(2, 1, 100, 'argon2id iterations'),
   ARGON2_PARALLELISM: Int(1, 1, 16, 'argon2id lanes'),
   HASH_THREADS: Int(0, 0, 64, 'low-priority threads that run argon2id; 0 = one per CPU core'),
+  RATE_LIMIT_EXEMPT_IPS: Str('loopback', 'client addresses the per-IP limits skip: CIDRs and the names loopback, linklocal, uniquelocal, or none (the per-account limits still apply)'),
   RATE_LIMIT_LOGIN_IP: Rate('30/60', 'login attempts per client IP'),
   RATE_LIMIT_LOGIN_ACCOUNT: Rate('10/900', 'failed logins per account'),
   RATE_LIMIT_RESET_IP: Rate('20/900', 'reset/confirmation mail requests per client IP'),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrContains, ipToBytes, isCidr, sameSessionNetwork } from './ip.js';
+import { cidrContains, inRanges, ipToBytes, isCidr, parseIpRanges, sameSessionNetwork } from './ip.js';
 
 test('parses IPv4, IPv6 and rejects garbage', () => {
   assert.deepEqual([...ipToBytes('1.2.3.4')!].slice(10), [0xff, 0xff, 1, 2, 3, 4]);
@@ -42,4 +42,16 @@ test('session network is /16 for IPv4 and /96 for IPv6', () => {
 test('isCidr accepts addresses and networks with in-range prefixes only', () => {
   for (const ok of ['1.2.3.4', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', '::1', '::/0', '1.2.3.4/32', '2001:db8::1/128']) assert.equal(isCidr(ok), true, ok);
   for (const bad of ['', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/ 8', 'localhost', '1.2.3', '10.0.0.0/8/8', '1.2.3.4/0x8']) assert.equal(isCidr(bad), false, bad);
+});
+
+test('address-range settings: names, CIDRs, none, and garbage refused', () => {
+  const loop = parseIpRanges('loopback');
+  for (const ip of ['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1']) assert.ok(inRanges(loop, ip), ip);
+  for (const ip of ['10.0.0.1', '198.51.100.1', '::2', 'garbage']) assert.ok(!inRanges(loop, ip), ip);
+  assert.deepEqual(parseIpRanges('none'), []);
+  assert.deepEqual(parseIpRanges(' 10.0.0.0/8 , 2001:db8::/32,203.0.113.7 '), ['10.0.0.0/8', '2001:db8::/32', '203.0.113.7']);
+  assert.ok(inRanges(parseIpRanges('uniquelocal'), '172.20.1.1'));
+  assert.ok(!inRanges(parseIpRanges('uniquelocal'), '172.32.0.1'));
+  assert.throws(() => parseIpRanges('loopback,office'), /"office" is not an address/);
+  assert.throws(() => parseIpRanges('10.0.0.0/33'), /is not an address/);
 });

@@ -102,3 +102,31 @@ export function isCidr(text: string): boolean {
   const bits = text.slice(slash + 1);
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128);
 }
+
+/** Names accepted in address-range settings, as TRUST_PROXY knows them. */
+const NAMED_RANGES: Record<string, readonly string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/**
+ * A comma-separated list of CIDRs, addresses and the names loopback, linklocal, uniquelocal as
+ * CIDRs; `none` is the empty list. Throws on an entry that is none of these.
+ */
+export function parseIpRanges(list: string): string[] {
+  const out: string[] = [];
+  for (const item of list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    if (item === 'none') continue;
+    const named = NAMED_RANGES[item];
+    if (named) out.push(...named);
+    else if (isCidr(item)) out.push(item);
+    else throw new Error(`"${item}" is not an address, a CIDR or one of none, ${Object.keys(NAMED_RANGES).join(', ')}`);
+  }
+  return out;
+}
+
+/** True when `ip` lies in one of `ranges` (from parseIpRanges). */
+export function inRanges(ranges: readonly string[], ip: string): boolean {
+  return ranges.some((r) => cidrContains(r, ip));
+}

@@ -280,6 +280,21 @@ describe('login rate limits', () => {
     }
   });
 
+  test('RATE_LIMIT_EXEMPT_IPS: loopback callers skip the per-IP limit by default; "none" limits them too', async () => {
+    for (const [exempt, statuses] of [[undefined, [200, 200, 200, 200]], ['none', [200, 200, 429, 429]]] as const) {
+      const app = await startTestApp({ RATE_LIMIT_LOGIN_IP: '2/60', ...(exempt ? { RATE_LIMIT_EXEMPT_IPS: exempt } : {}) });
+      try {
+        const email = await pendingUser(app);
+        const c = new Client(app); // no X-Forwarded-For: the caller is 127.0.0.1
+        const seen = [];
+        for (let i = 0; i < 4; i++) seen.push((await c.login(email)).status);
+        assert.deepEqual(seen, statuses, `RATE_LIMIT_EXEMPT_IPS=${exempt ?? '(default)'}`);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
   test('RATE_LIMIT_LOGIN_IP: the 6th login from one IP → 429; another IP still logs in', async () => {
     const app = await startTestApp({ RATE_LIMIT_LOGIN_IP: '5/60' });
     try {
