@@ -109,7 +109,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(cookie);
   await app.register(formbody);
   await app.register(cors, {
-    origin: c.config.corsOrigins === '*' ? true : [...c.config.corsOrigins],
+    // '*' is sent as '*' (rack-cors does the same without credentials), not the caller's Origin echoed back.
+    origin: c.config.corsOrigins === '*' ? '*' : [...c.config.corsOrigins],
     credentials: c.config.corsOrigins !== '*',
     methods: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD'],
     maxAge: 3600,

@@ -23,7 +23,8 @@ export class AccountService {
     const { db, settings } = this.d;
     if (!(await this.d.limiter.hit('signup-ip', ctx.ip, settings.rates.signupIp))) throw new AppError('identity.user.too_many_requests');
     let referral: User | null = null;
-    if (input.refid !== undefined && input.refid !== '') {
+    // Barong checks any refid that was sent, even an empty one (`unless params[:refid].nil?`).
+    if (input.refid !== undefined) {
       if (!input.refid.startsWith(settings.uidPrefix.toUpperCase())) throw new AppError('identity.user.invalid_referral_format');
       referral = await usersRepo.byUid(db, input.refid);
       if (!referral) throw new AppError('identity.user.referral_doesnt_exist');

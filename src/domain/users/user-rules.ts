@@ -33,7 +33,16 @@ export function dataErrors(data: string): string[] {
   return errors;
 }
 
+/**
+ * Barong's bcrypt reads at most 72 bytes, so a longer password was refused (`password.too_long`,
+ * §2.1). argon2id has no such limit, but the rule stays: clients built against Barong expect it,
+ * and it bounds the input every login hashes.
+ */
+export const PASSWORD_MAX_BYTES = 72;
+
 export function passwordErrors(password: string, policy: PasswordPolicy): string[] {
+  const errors = Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES ? ['password.too_long'] : [];
   const err = checkPassword(password, policy);
-  return err ? [err] : [];
+  if (err) errors.push(err);
+  return errors;
 }

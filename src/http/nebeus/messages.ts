@@ -37,6 +37,7 @@ const REASONS: Record<string, string> = {
   'email.taken': 'An account with this email already exists',
   'password.requirements': 'Password does not meet the password requirements',
   'password.weak': 'Password is too weak',
+  'password.too_long': 'Password is too long (at most 72 bytes)',
   'confirm_password.mismatch': 'Passwords do not match',
   'country.invalid': 'Country is not available',
   'device_type.invalid': 'Device type must be an integer from 0 to 14',

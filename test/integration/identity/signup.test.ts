@@ -67,13 +67,23 @@ describe('POST /identity/users (sign up)', () => {
     assert.deepEqual(r.body, { errors: ['username.too_short'] });
     r = await new Client(t).signup(uniqueEmail(), STRONG_PASSWORD, { data: '{oops' });
     assert.deepEqual(r.body, { errors: ['data.invalid_format'] });
+    // bcrypt's 72-byte input limit (§2.1), counted in UTF-8 bytes, before the policy's own keys
+    r = await new Client(t).signup(uniqueEmail(), `Aa1-${'x9Q'.repeat(23)}`);
+    assert.deepEqual([r.status, r.body], [422, { errors: ['password.too_long'] }], '73 bytes');
+    r = await new Client(t).signup(uniqueEmail(), 'Aa1-Жёлтый日本€ßÆøåЯфы中文한국zq日本語漢字水xy');
+    assert.deepEqual(r.body, { errors: ['password.too_long'] }, '32 characters, 73 bytes');
+    r = await new Client(t).signup(uniqueEmail(), 'a'.repeat(80));
+    assert.deepEqual(r.body, { errors: ['password.too_long', 'password.requirements'] });
+    assert.equal((await new Client(t).signup(uniqueEmail(), `Aa1-${'x9Q'.repeat(22)}zz`)).status, 201, '72 bytes pass');
     const [{ n }] = await t.c.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE email = $1', ['not-an-email']);
     assert.equal(n, 0, 'nothing stored on failure');
   });
 
   test('referral: format and existence are checked; a valid refid links the users', async () => {
     const referrer = await new Client(t).signup(uniqueEmail());
-    let r = await new Client(t).signup(uniqueEmail(), STRONG_PASSWORD, { refid: 'XX1234567890' });
+    let r = await new Client(t).signup(uniqueEmail(), STRONG_PASSWORD, { refid: '' });
+    assert.deepEqual([r.status, r.body], [422, { errors: ['identity.user.invalid_referral_format'] }], 'an empty refid is checked too');
+    r = await new Client(t).signup(uniqueEmail(), STRONG_PASSWORD, { refid: 'XX1234567890' });
     assert.deepEqual([r.status, r.body], [422, { errors: ['identity.user.invalid_referral_format'] }]);
     r = await new Client(t).signup(uniqueEmail(), STRONG_PASSWORD, { refid: 'ID0000000000' });
     assert.deepEqual([r.status, r.body], [422, { errors: ['identity.user.referral_doesnt_exist'] }]);

@@ -178,14 +178,14 @@ describe('POST /identity/sessions/auth0', () => {
 });
 
 describe('without a reachable or configured tenant', () => {
-  test('JWKS unreachable → 422; not configured → 422 and an empty config', async () => {
+  test('JWKS unreachable → 422; not configured → 422 and empty strings in the config', async () => {
     const closed = await freePort();
     const down = await startTestApp({ AUTH0_DOMAIN: `http://127.0.0.1:${closed}`, AUTH0_CLIENT_ID: CLIENT_ID });
     const none = await startTestApp();
     try {
       assert.deepEqual(answer(await auth0(new Client(down), { id_token: await idToken({ email: uniqueEmail('down') }) })), errors(422, 'identity.session.auth0.invalid_params'));
       assert.deepEqual(answer(await auth0(new Client(none), { id_token: await idToken({ email: uniqueEmail('none') }) })), errors(422, 'identity.session.auth0.invalid_params'));
-      assert.deepEqual(answer(await new Client(none).get('/public/configs/auth0')), [200, {}]);
+      assert.deepEqual(answer(await new Client(none).get('/public/configs/auth0')), [200, { auth0_domain: '', auth0_client_id: '' }]);
     } finally {
       await down.close();
       await none.close();
