@@ -106,7 +106,7 @@ export const EnvSchema = Type.Object({
   MAIL_MAX_ATTEMPTS: Int(8, 1, 100, 'delivery attempts before a mail is marked failed'),
   // Event API on RabbitMQ and the outbox (BARONG.md §13)
   EVENT_EXCHANGE_PREFIX: Str('barong.events', 'events go to exchange <prefix>.<first segment of the name>', { pattern: '^[A-Za-z0-9_.:-]+$' }),
-  EVENT_ISSUER: Str('barong', 'iss claim of signed events'),
+  EVENT_ISSUER: Str('barong', 'iss claim and header kid of signed events'),
   EVENT_EXPIRE_TIME: Int(3600, 60, 31_536_000, 'seconds a signed event message is valid after it is published'),
   EVENT_RETENTION_HOURS: Int(168, 1, 87_600, 'hours published outbox rows are kept (and can be replayed) before pruning'),
   MAIL_TEMPLATES_FILE: OptStr('YAML/JSON mail map like Barong\'s mailer.yml (events, languages, templates); unset = built-in'),

@@ -68,22 +68,26 @@ export async function startConsumer(prefix: string): Promise<Consumer> {
   };
 }
 
-/** Verifies a message with the JWKS document only (node:crypto, none of Warden's code); returns the claims. */
+/**
+ * Verifies a message as a Barong consumer would, with the JWKS document only (node:crypto, none of
+ * Warden's code): the header kid must be the signer name "barong", and a JWKS key must have signed
+ * it. Returns the claims.
+ */
 export function verifyWithJwks(body: string, jwks: { keys: Array<JsonWebKey & { kid?: string; alg?: string }> }): Record<string, any> {
   const env = JSON.parse(body) as { payload: string; signatures: Array<{ protected: string; header: { kid: string }; signature: string }> };
   if (Object.keys(env).join() !== 'payload,signatures' || env.signatures.length !== 1) throw new Error('not a general JSON JWS with one signature');
   const [sig] = env.signatures;
-  const jwk = jwks.keys.find((k) => k.kid === sig.header.kid);
-  if (!jwk) throw new Error(`kid ${sig.header.kid} is not in the JWKS`);
+  if (JSON.stringify(sig.header) !== '{"kid":"barong"}') throw new Error(`header ${JSON.stringify(sig.header)} is not {"kid":"barong"}`);
   const header = JSON.parse(Buffer.from(sig.protected, 'base64url').toString('utf8'));
-  if (header.alg !== jwk.alg) throw new Error(`alg ${header.alg} does not match the key's ${jwk.alg}`);
-  const key = createPublicKey({ key: jwk, format: 'jwk' });
   const data = Buffer.from(`${sig.protected}.${env.payload}`);
   const signature = Buffer.from(sig.signature, 'base64url');
-  const ok = header.alg === 'EdDSA' ? cryptoVerify(null, data, key, signature)
-    : header.alg === 'ES256' ? cryptoVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-      : cryptoVerify('sha256', data, key, signature);
-  if (!ok) throw new Error('bad signature');
+  const signedBy = (jwk: JsonWebKey) => {
+    const key = createPublicKey({ key: jwk, format: 'jwk' });
+    return header.alg === 'EdDSA' ? cryptoVerify(null, data, key, signature)
+      : header.alg === 'ES256' ? cryptoVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        : cryptoVerify('sha256', data, key, signature);
+  };
+  if (!jwks.keys.some((jwk) => jwk.alg === header.alg && signedBy(jwk))) throw new Error('no JWKS key signed it');
   return JSON.parse(Buffer.from(env.payload, 'base64url').toString('utf8'));
 }
 

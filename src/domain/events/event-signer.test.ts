@@ -21,7 +21,7 @@ test('routes: exchange <prefix>.<first segment>, routing key = the rest', () => 
   assert.deepEqual(eventRoute('odd', 'p'), { exchange: 'p.odd', routingKey: '' });
 });
 
-test("Barong's envelope: general JSON JWS, protected {alg}, header {kid}, claims {iss, jti, iat, exp, event}", () => {
+test("Barong's envelope: general JSON JWS, protected {alg}, header {kid: \"barong\"}, claims {iss, jti, iat, exp, event}", () => {
   const k = keyPair('RS256');
   const body = new EventSigner(k, { issuer: 'barong', lifetimeSeconds: 3600, now: () => NOW }).sign(outboxPayload, '0f3c7a52-8a56-4b5e-9a73-3f0c1a2b4c5d');
   const env = JSON.parse(body);
@@ -29,7 +29,7 @@ test("Barong's envelope: general JSON JWS, protected {alg}, header {kid}, claims
   assert.equal(env.signatures.length, 1);
   assert.deepEqual(Object.keys(env.signatures[0]), ['protected', 'header', 'signature']);
   assert.deepEqual(b64json(env.signatures[0].protected), { alg: 'RS256' });
-  assert.deepEqual(env.signatures[0].header, { kid: k.kid });
+  assert.deepEqual(env.signatures[0].header, { kid: 'barong' }, 'Barong consumers look the key up by this name');
   const claims = b64json(env.payload);
   assert.deepEqual(Object.keys(claims), ['iss', 'jti', 'iat', 'exp', 'event']);
   assert.deepEqual(claims, {
@@ -42,21 +42,30 @@ test("Barong's envelope: general JSON JWS, protected {alg}, header {kid}, claims
   assert.equal(ok, true);
 });
 
-test('verifyEventMessage: every algorithm round-trips; tampering, unknown kid and expiry are refused', () => {
+test('the kid is the configured issuer (EVENT_ISSUER), never the JWKS kid', () => {
+  const k = keyPair('ES256');
+  const env = JSON.parse(new EventSigner(k, { issuer: 'warden', lifetimeSeconds: 60, now: () => NOW }).sign(outboxPayload, 'j1'));
+  assert.deepEqual(env.signatures[0].header, { kid: 'warden' });
+});
+
+test('verifyEventMessage: every algorithm round-trips; tampering, another signer, a foreign key and expiry are refused', () => {
   for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
     const k = keyPair(alg);
     const signer = new EventSigner(k, { issuer: 'warden', lifetimeSeconds: 60, now: () => NOW });
     const body = signer.sign(outboxPayload, 'j1');
-    const claims = verifyEventMessage(body, [k], NOW + 1000);
+    const claims = verifyEventMessage(body, { kid: 'warden', keys: [k] }, NOW + 1000);
     assert.equal(claims.event.name, 'model.user.updated');
     assert.equal(claims.iss, 'warden');
+    // While the JWT key rotates the consumer holds several keys; any of them may have signed.
+    assert.equal(verifyEventMessage(body, { kid: 'warden', keys: [keyPair(alg), keyPair('RS256'), k] }, NOW).jti, 'j1');
 
     const env = JSON.parse(body);
     const forged = { ...env, payload: Buffer.from(JSON.stringify({ ...b64json(env.payload), jti: 'other' })).toString('base64url') };
-    assert.throws(() => verifyEventMessage(JSON.stringify(forged), [k], NOW), /bad signature/);
-    assert.throws(() => verifyEventMessage(body, [keyPair(alg)], NOW), /unknown kid/);
-    assert.throws(() => verifyEventMessage(body, [k], NOW + 61_000), /expired/);
+    assert.throws(() => verifyEventMessage(JSON.stringify(forged), { kid: 'warden', keys: [k] }, NOW), /bad signature/);
+    assert.throws(() => verifyEventMessage(body, { kid: 'barong', keys: [k] }, NOW), /unknown kid warden/);
+    assert.throws(() => verifyEventMessage(body, { kid: 'warden', keys: [keyPair(alg)] }, NOW), /bad signature/);
+    assert.throws(() => verifyEventMessage(body, { kid: 'warden', keys: [k] }, NOW + 61_000), /expired/);
   }
-  assert.throws(() => verifyEventMessage('not json', []), EventVerificationError);
-  assert.throws(() => verifyEventMessage('{"payload":"x","signatures":[]}', []), /one signature/);
+  assert.throws(() => verifyEventMessage('not json', { kid: 'barong', keys: [] }), EventVerificationError);
+  assert.throws(() => verifyEventMessage('{"payload":"x","signatures":[]}', { kid: 'barong', keys: [] }), /one signature/);
 });

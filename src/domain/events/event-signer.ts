@@ -16,7 +16,7 @@ export interface EventClaims {
   event: Record<string, unknown> & { name: string };
 }
 
-export interface EventSigningKey { algorithm: JwsAlgorithm; signingKey: KeyObject; kid: string }
+export interface EventSigningKey { algorithm: JwsAlgorithm; signingKey: KeyObject }
 
 /** Where an event goes: exchange `<prefix>.<first segment>`, routing key = the rest of the name. */
 export function eventRoute(name: string, exchangePrefix: string): { exchange: string; routingKey: string } {
@@ -26,10 +26,12 @@ export function eventRoute(name: string, exchangePrefix: string): { exchange: st
 }
 
 /**
- * Signs outbox events for the event API. The protected header is `{"alg":…}` only (as Barong);
- * the unprotected header carries the kid Warden publishes in its JWKS, so consumers pick the key
- * from /.well-known/jwks.json. `iat`/`exp` are the signing time: a message published late (after
- * an outage) or replayed is still fresh, and `jti` (fixed per outbox row) lets consumers drop copies.
+ * Signs outbox events for the event API. The protected header is `{"alg":…}` only and the
+ * unprotected header is `{"kid":"<issuer>"}` (`{"kid":"barong"}` by default), exactly as Barong:
+ * its consumers hold the signer's public key under that name and look it up by the kid, so the
+ * kid names the signer, not a key (the key itself is the JWT key of /.well-known/jwks.json).
+ * `iat`/`exp` are the signing time: a message published late (after an outage) or replayed is
+ * still fresh, and `jti` (fixed per outbox row) lets consumers drop copies.
  */
 export class EventSigner {
   private readonly now: () => number;
@@ -44,7 +46,7 @@ export class EventSigner {
     const iat = Math.floor(this.now() / 1000);
     const claims = { iss: this.opts.issuer, jti, iat, exp: iat + this.opts.lifetimeSeconds, event: { ...rest, name } };
     const [protectedHeader, body, signature] = signCompact(claims, this.key.signingKey, this.key.algorithm).split('.');
-    const envelope: EventEnvelope = { payload: body, signatures: [{ protected: protectedHeader, header: { kid: this.key.kid }, signature }] };
+    const envelope: EventEnvelope = { payload: body, signatures: [{ protected: protectedHeader, header: { kid: this.opts.issuer }, signature }] };
     return JSON.stringify(envelope);
   }
 }
@@ -54,10 +56,13 @@ export class EventVerificationError extends Error {
 }
 
 /**
- * Checks a message the way a consumer should: envelope shape, a known kid, signature, expiry.
+ * Checks a message the way a Barong consumer does: envelope shape, the expected signer name as
+ * kid, a signature by one of the signer's keys (several while the JWT key rotates), expiry.
  * Returns the claims. (Warden's own tests and tools use it; consumers may port it.)
  */
-export function verifyEventMessage(body: string | Buffer, keys: ReadonlyArray<VerifyingKey>, nowMs: number = Date.now()): EventClaims {
+export function verifyEventMessage(
+  body: string | Buffer, signer: { kid: string; keys: ReadonlyArray<VerifyingKey> }, nowMs: number = Date.now(),
+): EventClaims {
   let envelope: EventEnvelope;
   try {
     envelope = JSON.parse(body.toString()) as EventEnvelope;
@@ -68,14 +73,19 @@ export function verifyEventMessage(body: string | Buffer, keys: ReadonlyArray<Ve
   if (!sig || typeof envelope.payload !== 'string' || typeof sig.protected !== 'string' || typeof sig.signature !== 'string') {
     throw new EventVerificationError('not a general JSON JWS with one signature');
   }
-  const key = keys.find((k) => k.kid === sig.header?.kid);
-  if (!key) throw new EventVerificationError(`unknown kid ${String(sig.header?.kid)}`);
-  let claims: Record<string, unknown>;
-  try {
-    claims = verifyCompact(`${sig.protected}.${envelope.payload}.${sig.signature}`, key.publicKey, key.algorithm).claims;
-  } catch (err) {
-    throw new EventVerificationError(`bad signature (${(err as Error).message})`);
+  if (sig.header?.kid !== signer.kid) throw new EventVerificationError(`unknown kid ${String(sig.header?.kid)}`);
+  const token = `${sig.protected}.${envelope.payload}.${sig.signature}`;
+  let claims: Record<string, unknown> | undefined;
+  let lastError = 'no key';
+  for (const key of signer.keys) {
+    try {
+      claims = verifyCompact(token, key.publicKey, key.algorithm).claims;
+      break;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
   }
+  if (!claims) throw new EventVerificationError(`bad signature (${lastError})`);
   if (typeof claims.exp !== 'number' || Math.floor(nowMs / 1000) >= claims.exp) throw new EventVerificationError('expired');
   if (typeof claims.jti !== 'string' || !claims.event || typeof (claims.event as { name?: unknown }).name !== 'string') {
     throw new EventVerificationError('claims lack jti or event.name');

@@ -53,7 +53,8 @@ describe('outbox relay with the in-memory broker', () => {
     assert.ok(all.length >= 5, `${all.length} events`);
     assert.deepEqual(broker.messages.map((m) => m.messageId), all.map((r) => r.jti), 'one message per row, in id order');
     for (const [i, m] of broker.messages.entries()) {
-      const claims = verifyEventMessage(m.body, t.c.keys.verificationKeys);
+      assert.deepEqual(JSON.parse(m.body.toString()).signatures[0].header, { kid: 'barong' }, 'the name Barong consumers look the key up by');
+      const claims = verifyEventMessage(m.body, { kid: 'barong', keys: t.c.keys.verificationKeys });
       assert.equal(claims.jti, all[i].jti);
       assert.equal(claims.iss, 'barong');
       assert.equal(claims.exp - claims.iat, 3600);
