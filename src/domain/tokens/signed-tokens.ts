@@ -45,8 +45,11 @@ export class SignedTokens {
   verify(token: string, expectedSub: string): Record<string, unknown> {
     let claims: Record<string, unknown>;
     try {
-      // Links mailed before a key rotation keep working while the old key is published.
-      claims = this.linkSecret && isHs256(token) ? verifyCompact(token, this.linkSecret, 'HS256').claims : verifyWithKeys(token, this.keys.verificationKeys).claims;
+      // Only local links (freeze) are HS256; any other subject takes the key-set way, which
+      // refuses an HS256 header with ruby-jwt's word (`algorithm`). Links mailed before a key
+      // rotation keep working while the old key is published.
+      const local = this.linkSecret && expectedSub === 'freeze' && isHs256(token);
+      claims = local ? verifyCompact(token, this.linkSecret!, 'HS256').claims : verifyWithKeys(token, this.keys.verificationKeys).claims;
     } catch (e) {
       throw fail(e instanceof JwsError ? e.word : 'raised');
     }

@@ -119,6 +119,18 @@ describe('POST /identity/users/password/confirm_code', () => {
     assert.equal((await new Client(t).login(email)).status, 200, 'password unchanged');
   });
 
+  test('an HS256 token (header exactly {"alg":"HS256"}, as ruby-jwt writes it) → jwt.decode_and_verify.algorithm', async () => {
+    const { createHmac } = await import('node:crypto');
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const body = `${b64({ alg: 'HS256' })}.${b64({ sub: 'reset', email: uniqueEmail(), iat: now, exp: now + 60, iss: 'barong', aud: ['peatio', 'barong'], jti: 'a'.repeat(20) })}`;
+    const forged = `${body}.${createHmac('sha256', 'guess').update(body).digest('base64url')}`;
+    assert.deepEqual(await confirm(t, forged).then((r) => [r.status, r.body]), [422, { errors: ['jwt.decode_and_verify.algorithm'] }]);
+    // Warden's own HS256 links (freeze) are for their own subject only.
+    const local = t.c.identity.tokens.signLocal('freeze', { email: uniqueEmail() }).token;
+    assert.deepEqual(await confirm(t, local).then((r) => [r.status, r.body]), [422, { errors: ['jwt.decode_and_verify.algorithm'] }]);
+  });
+
   test('success: 201, new password works, old does not, every session ended, single use, event and activity', async () => {
     const email = uniqueEmail();
     const first = await activeUser(t, email);
