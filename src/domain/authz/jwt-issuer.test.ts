@@ -63,7 +63,7 @@ describe('JwtIssuer: reuse', () => {
     const c = clock();
     const issuer = new JwtIssuer(keys, LIFETIME, c.now);
     const first = issuer.issue(user);
-    c.advance(60);
+    c.advance(0.5);
     assert.equal(issuer.issue({ ...user }), first);
     const reversed = Object.fromEntries(Object.entries(user).reverse());
     assert.equal(issuer.issue(reversed), first);
@@ -82,29 +82,58 @@ describe('JwtIssuer: reuse', () => {
     assert.deepEqual(issuer.stats(), { issued: 3, reused: 0, cached: 3 });
   });
 
-  test('reused while more than 10 % of the lifetime is left; past 90 % → a new token', () => {
+  test('reused for less than a second only (§11.7: iat = now); then a new token with iat = now and a new jti', () => {
     const c = clock();
     const issuer = new JwtIssuer(keys, LIFETIME, c.now);
     const first = issuer.issue(user);
-    c.advance(LIFETIME * 0.9 - 1);
-    assert.equal(issuer.issue(user), first, 'still 10 % + 1 s left');
-    c.advance(2);
+    c.advance(0.999);
+    assert.equal(issuer.issue(user), first, '999 ms old');
+    c.advance(0.001);
     const second = issuer.issue(user);
-    assert.notEqual(second, first);
+    assert.notEqual(second, first, '1000 ms old is too old');
     const { claims } = decode(second);
     assert.equal(claims.iat, Math.floor(c.now() / 1000));
+    assert.equal(claims.iat, (decode(first).claims.iat as number) + 1);
+    assert.match(claims.jti as string, /^[0-9a-f]{20}$/);
     assert.notEqual(claims.jti, decode(first).claims.jti);
     assert.deepEqual(issuer.stats(), { issued: 2, reused: 1, cached: 1 });
   });
 
-  test('short lifetimes keep at least 5 s of validity on a reused token', () => {
-    const c = clock();
-    const issuer = new JwtIssuer(keys, 20, c.now);
+  test('a reused token never carries an older iat: the window ends at the next whole second', () => {
+    const c = clock(Date.UTC(2030, 0, 1) + 900);
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
     const first = issuer.issue(user);
-    c.advance(14);
-    assert.equal(issuer.issue(user), first, '6 s left');
+    c.advance(0.099);
+    assert.equal(issuer.issue(user), first, 'same second');
+    c.advance(0.001);
+    const next = issuer.issue(user);
+    assert.notEqual(next, first, '100 ms later, but a new second');
+    assert.equal(decode(next).claims.iat, Math.floor(c.now() / 1000));
+  });
+
+  test('a clock that steps back does not reuse a token issued "in the future"', () => {
+    const c = clock(Date.UTC(2030, 0, 1) + 500);
+    const issuer = new JwtIssuer(keys, LIFETIME, c.now);
+    const first = issuer.issue(user);
+    c.advance(-0.2);
+    assert.notEqual(issuer.issue(user), first);
+  });
+
+  test('reuseMs: 0 signs on every call; a window over 1000 ms is capped at 1000 ms', () => {
+    const c = clock();
+    const never = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 0 });
+    assert.notEqual(never.issue(user), never.issue(user));
+    assert.deepEqual(never.stats(), { issued: 2, reused: 0, cached: 1 });
+    const short = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 200 });
+    const first = short.issue(user);
+    c.advance(0.199);
+    assert.equal(short.issue(user), first);
+    c.advance(0.001);
+    assert.notEqual(short.issue(user), first);
+    const long = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 60_000 });
+    const a = long.issue(user);
     c.advance(1);
-    assert.notEqual(issuer.issue(user), first, '5 s left is not enough');
+    assert.notEqual(long.issue(user), a);
   });
 
   test('the cache stays bounded: the oldest entries are evicted past the cap', () => {
@@ -123,12 +152,12 @@ describe('JwtIssuer: reuse', () => {
     const issuer = new JwtIssuer(keys, LIFETIME, c.now);
     for (let i = 0; i < 5; i += 1) issuer.issue({ ...user, uid: `ID${i}` });
     assert.equal(issuer.stats().cached, 5);
-    c.advance(LIFETIME);
+    c.advance(1);
     issuer.issue({ ...user, uid: 'IDnew' });
     assert.equal(issuer.stats().cached, 1);
   });
 
-  test('issueFor remembers the token on the principal object: no claims built while it is fresh; a new object is a new principal', () => {
+  test('issueFor remembers the token on the principal object: no claims built within the second; a new object is a new principal', () => {
     const c = clock();
     const issuer = new JwtIssuer(keys, LIFETIME, c.now);
     const snapshot = { ...user };
@@ -142,9 +171,10 @@ describe('JwtIssuer: reuse', () => {
     const second = issuer.issueFor(promoted, () => ({ ...promoted }));
     assert.notEqual(second, first);
     assert.equal(decode(second).claims.level, 2);
-    c.advance(LIFETIME - 300);
+    c.advance(1);
     const renewed = issuer.issueFor(snapshot, claims);
-    assert.notEqual(renewed, first, 'close to expiry the remembered token is replaced');
+    assert.notEqual(renewed, first, 'a second later the remembered token is replaced');
+    assert.equal(decode(renewed).claims.iat, Math.floor(c.now() / 1000));
     assert.equal(built, 2);
     assert.deepEqual(issuer.stats(), { issued: 3, reused: 2, cached: 1 });
   });

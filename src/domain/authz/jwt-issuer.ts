@@ -5,25 +5,30 @@ import type { Keys } from '../../infra/keys/keystore.js';
 const ISSUER = 'barong';
 const AUDIENCE = ['peatio', 'barong'];
 export const DEFAULT_MAX_CACHED_TOKENS = 50_000;
+/** The longest a token is handed out again: BARONG.md §11.7 wants iat = now on every check. */
+export const DEFAULT_REUSE_MS = 1000;
 
-interface Cached { token: string; expMs: number }
+interface Cached { token: string; issuedMs: number; iat: number }
 
 /**
  * Issues the gateway JWT of BARONG.md §11.7: the principal's claims (a user: uid, username,
  * email, referral_id, role, level, state; a service account: uid, email, role, level, state)
  * plus iat, exp, sub "session", iss "barong", aud ["peatio","barong"], jti, header kid.
  *
- * Signing costs far more than everything else on the gateway's hot path, so a token is reused
- * for the same principal claims while it still has more than max(10 % of its lifetime, 5 s)
- * left. The claims are the cache key: a changed role, state, level… gets a new token at once.
- * The cache is a Map in issue order (which is also expiry order), capped at `maxEntries`
- * (oldest evicted) and trimmed of stale entries from the front on every insert.
+ * Every check should get a fresh token (iat = now, a new jti), but signing costs far more than
+ * everything else on the gateway's hot path. So a token is handed out again only for the same
+ * principal claims, issued less than `reuseMs` (default and at most 1000) ago and within the
+ * same second, so its iat is the one a new token would carry: a burst from one principal costs
+ * one signature per second, and no client ever sees an older token. The claims are the cache
+ * key: a changed role, state, level… gets a new token at once. The cache is a Map in issue
+ * order, capped at `maxEntries` (oldest evicted; 0 = sign every time) and trimmed of stale
+ * entries from the front on every insert.
  */
 export class JwtIssuer {
   private readonly cache = new Map<string, Cached>();
   private readonly byPrincipal = new WeakMap<object, Cached>();
   private readonly maxEntries: number;
-  private readonly marginMs: number;
+  private readonly reuseMs: number;
   private issued = 0;
   private reused = 0;
 
@@ -31,10 +36,10 @@ export class JwtIssuer {
     private readonly keys: Pick<Keys, 'algorithm' | 'signingKey' | 'kid'>,
     private readonly lifetimeSeconds: number,
     private readonly now: () => number = Date.now,
-    opts: { maxEntries?: number } = {},
+    opts: { maxEntries?: number; reuseMs?: number } = {},
   ) {
     this.maxEntries = Math.max(0, opts.maxEntries ?? DEFAULT_MAX_CACHED_TOKENS);
-    this.marginMs = Math.max(lifetimeSeconds * 100, 5000); // 10 % of the lifetime, in ms
+    this.reuseMs = Math.min(Math.max(0, opts.reuseMs ?? DEFAULT_REUSE_MS), DEFAULT_REUSE_MS);
   }
 
   issue(claims: Record<string, unknown>): string {
@@ -48,7 +53,7 @@ export class JwtIssuer {
    */
   issueFor(principal: object, claims: () => Record<string, unknown>): string {
     const hit = this.byPrincipal.get(principal);
-    if (hit && hit.expMs - this.now() > this.marginMs) {
+    if (hit && this.fresh(hit, this.now())) {
       this.reused += 1;
       return hit.token;
     }
@@ -62,7 +67,7 @@ export class JwtIssuer {
     const key = cacheKey(claims);
     const hit = this.cache.get(key);
     if (hit) {
-      if (hit.expMs - nowMs > this.marginMs) {
+      if (this.fresh(hit, nowMs)) {
         this.reused += 1;
         return hit;
       }
@@ -75,7 +80,7 @@ export class JwtIssuer {
       this.keys.signingKey, this.keys.algorithm, this.keys.kid,
     );
     this.issued += 1;
-    const entry = { token, expMs: exp * 1000 };
+    const entry = { token, issuedMs: nowMs, iat };
     this.remember(key, entry, nowMs);
     return entry;
   }
@@ -84,11 +89,17 @@ export class JwtIssuer {
     return { issued: this.issued, reused: this.reused, cached: this.cache.size };
   }
 
+  /** Reusable: issued less than reuseMs ago (not in the future) and in the current second. */
+  private fresh(entry: Cached, nowMs: number): boolean {
+    const age = nowMs - entry.issuedMs;
+    return age >= 0 && age < this.reuseMs && Math.floor(nowMs / 1000) === entry.iat;
+  }
+
   private remember(key: string, entry: Cached, nowMs: number): void {
     if (this.maxEntries === 0) return;
     // Entries are in issue order, so the stale ones (no longer reusable) are at the front.
     for (const [k, v] of this.cache) {
-      if (v.expMs - nowMs > this.marginMs) break;
+      if (this.fresh(v, nowMs)) break;
       this.cache.delete(k);
     }
     while (this.cache.size >= this.maxEntries) {
