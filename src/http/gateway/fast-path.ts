@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Container } from '../../container.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { InFlight } from '../in-flight.js';
+import { addressOrPeer, cdnAddress } from '../request-context.js';
 import { denialBody, gatewayFacts, INVALID_PATH_BODY } from './facts.js';
 
 type Trust = (addr: string, hop: number) => boolean;
@@ -30,7 +31,7 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
   const prefixSlash = `${prefix}/`;
   const route = `${prefix}/*`;
   const trust = compileTrust(c.config.trustProxy);
-  const cdnHeader = c.config.CLIENT_IP_HEADER?.toLowerCase();
+  const cdnHeader = c.config.CLIENT_IP_HEADER;
 
   // Headers as a flat [name, value, …] list: no object to build or walk per answer.
   const finish = (req: IncomingMessage, res: ServerResponse, started: number, status: number, authorization?: string, body?: string) => {
@@ -47,13 +48,8 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
     const url = req.url ?? '';
     if (!url.startsWith(prefixSlash)) return false;
     const started = performance.now();
-    let ip: string | undefined;
-    if (cdnHeader) {
-      const v = req.headers[cdnHeader];
-      const s = (Array.isArray(v) ? v[0] : v)?.trim();
-      if (s) ip = s;
-    }
-    const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip ?? proxyAddr(req, trust), prefix, c.config.SESSION_COOKIE_NAME);
+    const ip = cdnAddress(req, cdnHeader) ?? addressOrPeer(proxyAddr(req, trust), req);
+    const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME);
     if (facts === null) {
       finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
       return true;
