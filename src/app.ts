@@ -48,6 +48,7 @@ import { consoleRoutes } from './http/console.js';
 import { nebeusDoor } from './http/nebeus/door.js';
 import { resourceProfileImageRoutes } from './http/barong/resource/profile-image.js';
 import { adminNebeusRoutes } from './http/barong/admin/nebeus.js';
+import { managementRoutes } from './http/barong/management/index.js';
 
 /** Paths whose values must never reach a log line. */
 export const REDACTED = [
@@ -169,6 +170,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(adminRestrictionRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminServiceAccountRoutes, { prefix: `${prefix}/admin`, c });
   await app.register(adminNebeusRoutes, { prefix: `${prefix}/admin`, c });
+  await app.register(managementRoutes, { prefix: `${prefix}/management`, c });
   await app.register(gatewayRoutes, { prefix: c.config.AUTHZ_PREFIX, c });
   // The NBC gate door at the root, with its own error dialect (scoped to its plugin).
   await app.register(nbcDoor, { c });

@@ -67,6 +67,7 @@ import { parseStorageTitles } from './domain/data-storage/data-storage-rules.js'
 import { createSmsProvider } from './infra/sms/create.js';
 import type { SmsProvider } from './infra/sms/port.js';
 import { buildNebeus, type Nebeus } from './domain/partners/wiring.js';
+import { NO_MANAGEMENT, readManagementFile, type ManagementSettings } from './domain/management/keychain.js';
 
 export interface Container {
   config: Config;
@@ -114,6 +115,8 @@ export interface Container {
   auth0: Auth0Login;
   /** The Nebeus door: partner sign-in/up, countries, dashboard with its ledger read model, profile images. */
   nebeus: Nebeus;
+  /** Management API signers and scopes (BARONG.md §9), from MANAGEMENT_API_FILE; unset = no scope, every call refused. */
+  management: { settings: ManagementSettings; now: () => number };
   /** Readings for /metrics kept outside the HTTP layer: a gauge's value, or a counter's running total. */
   readings: Record<string, { kind: 'gauge' | 'counter'; help: string; read: () => number }>;
   close(): Promise<void>;
@@ -145,6 +148,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     await migrate(db);
     const keys = loadKeys({ jwtPrivateKey: config.JWT_PRIVATE_KEY, encryptionKey: config.ENCRYPTION_KEY, algorithm: config.JWT_ALGORITHM, dataDir: config.dataDir, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS });
     await assertKeysMatchDatabase(db, keys);
+    const management = { settings: config.MANAGEMENT_API_FILE ? readManagementFile(config.MANAGEMENT_API_FILE) : NO_MANAGEMENT, now };
     const seeds = config.SEEDS_FILE ? readSeedsFile(config.SEEDS_FILE) : defaultSeeds(config.API_PREFIX);
     await applySeeds(db, seeds);
     commonPasswordMatcher(); // load the dictionary now, not on the first sign-up
@@ -224,6 +228,8 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
         linkLifetime: config.JWT_EXPIRE_TIME, apiKeyHoldSeconds: config.TFA_RESET_HOLD_SECONDS,
       },
     });
+    // One login for the Barong and Nebeus doors; it checks email second factors with the NBC door's codes.
+    const logins = new LoginService(identity, accounts, tokenAuth.codes);
     const jwtIssuer = new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now);
     const adminAudit = new AdminAudit(db, logger);
     const gateway = new Gateway({
@@ -268,7 +274,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     if (o.startMailer !== false) mailer.start();
     if (o.startRelay !== false) eventApi.start();
     return {
-      eventApi, antiPhishing, freezes, oauth, auth0, kycProfiles, tokenAuth,
+      eventApi, antiPhishing, freezes, oauth, auth0, kycProfiles, tokenAuth, management,
       config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
       abilities: new Abilities(config.ABILITIES_FILE ? readAbilitiesFile(config.ABILITIES_FILE) : DEFAULT_ABILITIES), kycDocuments,
       adminUsers: buildAdminUsers({
@@ -279,13 +285,13 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       }),
       captcha: createCaptchaVerifier({ provider: config.CAPTCHA_PROVIDER, secret: config.CAPTCHA_SECRET, siteKey: config.CAPTCHA_SITE_KEY, verifyUrl: config.CAPTCHA_VERIFY_URL }),
       passwordRegexpRubyForm: config.PASSWORD_REGEXP ? rubyRegexpToS(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP_RUBY_FORM,
-      logins: new LoginService(identity, accounts),
+      logins,
       resets: new PasswordResetService(identity),
       userAccounts: new UserAccountService(identity),
       callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
       whitelinks: new WhitelinkService(db, kv),
       nebeus: buildNebeus({
-        db, identity, accounts, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
+        db, identity, accounts, logins, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
         settings: {
           db: config.NEBEUS_DB, companyId: config.NEBEUS_COMPANY_ID, lang: config.NEBEUS_LANG, tz: config.NEBEUS_TZ, defaultCurrency: config.NEBEUS_DEFAULT_CURRENCY,
           points: { address: config.NEBEUS_POINTS_ADDRESS, identity: config.NEBEUS_POINTS_IDENTITY, phone: config.NEBEUS_POINTS_PHONE },

@@ -111,3 +111,24 @@ export function verifyWithKeys(token: string, keys: ReadonlyArray<VerifyingKey>)
   }
   throw first;
 }
+
+const HASH_OF: Record<string, string | null> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512', ES256: 'sha256', ES384: 'sha384', ES512: 'sha512', EdDSA: null };
+
+/**
+ * One JOSE signature over `input` with an asymmetric algorithm (RS/ES 256–512, EdDSA; ES in
+ * JOSE r||s form). False for anything else: unknown algorithms never fall through to a default.
+ */
+export function verifyJoseSignature(alg: string, input: string, signature: Buffer, key: KeyObject): boolean {
+  if (!Object.prototype.hasOwnProperty.call(HASH_OF, alg)) return false;
+  try {
+    return cryptoVerify(HASH_OF[alg], Buffer.from(input), alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The JOSE signature of `input` (same algorithms as verifyJoseSignature). */
+export function joseSign(alg: string, input: string, key: KeyObject): Buffer {
+  if (!Object.prototype.hasOwnProperty.call(HASH_OF, alg)) throw new Error(`jws: unsupported algorithm ${alg}`);
+  return cryptoSign(HASH_OF[alg], Buffer.from(input), alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key);
+}

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { Container } from '../../../container.js';
+import { mountManagement, ManagementRouter } from './router.js';
+
+/**
+ * The management API (BARONG.md §9): service-to-service calls signed by several parties
+ * (multi-signature JWS). The gateway's default rules block it at the edge.
+ */
+export async function managementRoutes(app: FastifyInstance, { c }: { c: Container }) {
+  const router = new ManagementRouter();
+  router.post('/timestamp', 'tools', 'Server time (unix seconds)', async () => ({ timestamp: Math.floor(c.management.now() / 1000) }));
+  // Documents carry the file as base64 inside a base64url payload: room for the largest upload, twice inflated.
+  const bodyLimit = Math.max(1024 * 1024, Math.ceil(c.config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024 * 1.8) + 64 * 1024);
+  mountManagement(app, c, router, bodyLimit);
+}
