@@ -12,6 +12,12 @@ test('canonical paths resolve dot segments, duplicate slashes, encodings and bac
   assert.equal(canonicalPath('../etc/passwd'), null);
   assert.equal(canonicalPath('api/%E0%A4%A'), null);
   assert.equal(canonicalPath('api/%00'), null);
+  // A trailing slash is no other path: exact comparisons (the blocklogin rule) see it too.
+  assert.equal(canonicalPath('/api/v2/auth/identity/sessions/'), 'api/v2/auth/identity/sessions');
+  assert.equal(canonicalPath('api/v2/auth/identity/sessions/'), 'api/v2/auth/identity/sessions');
+  assert.equal(canonicalPath('api/v2/auth/identity/sessions/.'), 'api/v2/auth/identity/sessions');
+  assert.equal(canonicalPath('api/v2/auth/identity/sessions%2F'), 'api/v2/auth/identity/sessions');
+  assert.equal(canonicalPath('/'), '');
 });
 
 test('prefixes match whole segments only', () => {
@@ -23,7 +29,7 @@ test('prefixes match whole segments only', () => {
 });
 
 test('the fast path and the full path agree', () => {
-  for (const p of ['/api/v2/auth/resource/users/me', 'api/v2/x', '///api/v2/x', 'api/v2.1/x', 'a/%41/b', 'a\\b']) {
+  for (const p of ['/api/v2/auth/resource/users/me', 'api/v2/x', '///api/v2/x', 'api/v2.1/x', 'a/%41/b', 'a\\b', 'api/v2/x/', '/api/v2/x/', 'a.b/', 'a/b//', '/']) {
     const slow = ((): string | null => { const d = decodeURIComponent(p).replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.'); return d.join('/'); })();
     assert.equal(canonicalPath(p), slow, p);
   }

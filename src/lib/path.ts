@@ -1,12 +1,14 @@
 /**
  * The canonical form of a request path as the gateway evaluates it: percent-decoded, `\` read
- * as `/`, empty and `.` segments dropped, `..` resolved; no leading slash. Null when the path
- * cannot be decoded or climbs above the root. Rules and permissions must see the path the
- * upstream will route on, not a spelling that sneaks past a prefix (`resource/../admin`).
+ * as `/`, empty and `.` segments dropped, `..` resolved; no leading or trailing slash. Null when
+ * the path cannot be decoded or climbs above the root. Rules and permissions must see the path
+ * the upstream will route on, not a spelling that sneaks past a prefix (`resource/../admin`) or
+ * an exact comparison (`identity/sessions/` for the blocklogin rule's `identity/sessions`).
  */
 export function canonicalPath(raw: string): string | null {
-  // Fast path for the common case: nothing encoded, no dots, backslashes or empty segments.
-  if (!/[%.\\]|\/\//.test(raw)) return raw.replace(/^\/+/, '');
+  // Fast path for the common case: nothing encoded, no dots, backslashes or empty segments
+  // (a leading or trailing slash is an empty segment too, dropped as the full path drops it).
+  if (!/[%.\\]|\/\//.test(raw)) return raw.replace(/^\/+|\/+$/g, '');
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);

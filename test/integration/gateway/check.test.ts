@@ -162,6 +162,22 @@ describe('permissions', () => {
 });
 
 describe('restrictions', () => {
+  test('a trailing slash does not get past blocklogin, and the whitelink path stays exempt with one', async () => {
+    await t.c.db.query("INSERT INTO restrictions (category, scope, value, code, state) VALUES ('blocklogin', 'ip', '203.0.113.51', 401, 'enabled'), ('blacklist', 'ip', '203.0.113.52', 403, 'enabled')");
+    await t.c.policy.changed('restrictions');
+    const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+    await until(async () => (await gate('POST', `${P}/identity/sessions`, from('203.0.113.51'))).status === 401);
+    for (const path of ['identity/sessions/', 'identity/sessions/auth0/', '/identity/sessions/']) {
+      const r = await gate('POST', `${P}/${path}`, from('203.0.113.51'));
+      assert.deepEqual([r.status, r.body, r.authorization], [401, { errors: ['authz.restrict.blocklogin'] }, undefined], path);
+    }
+    assert.equal((await gate('POST', `${P}/identity/users/`, from('203.0.113.51'))).status, 200, 'not a login path');
+    await until(async () => (await gate('GET', `${P}/public/ping`, from('203.0.113.52'))).status === 403);
+    assert.deepEqual(await gate('POST', `${P}/identity/users/access/`, from('203.0.113.52')).then((r) => [r.status, r.body]), [200, null], 'whitelink path exempt');
+    await t.c.db.query("UPDATE restrictions SET state = 'disabled' WHERE value IN ('203.0.113.51', '203.0.113.52')");
+    await t.c.policy.changed('restrictions');
+  });
+
   test('maintenance answers its code; the whitelink path and whitelisted IPs pass; blocklogin only hits login', async () => {
     await t.c.db.query("INSERT INTO restrictions (category, scope, value, code, state) VALUES ('blocklogin', 'ip', '203.0.113.50', 423, 'enabled')");
     await t.c.policy.changed('restrictions');
