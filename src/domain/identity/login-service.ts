@@ -2,7 +2,10 @@ import { AppError } from '../../errors/app-error.js';
 import { userWithListsByEmail } from '../../db/repositories/kyc-lists.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import type { RequestContext } from '../activities/activity-log.js';
+import type { EmailCodes } from '../email-codes/email-codes.js';
 import { userEventForm } from '../events/event-log.js';
+import { checkSecondFactor } from '../two-factor/second-factor-check.js';
+import { tfaTypeOf, type TfaType } from '../two-factor/tfa-type.js';
 import type { User } from '../users/user.js';
 import type { AccountService, OpenedSession } from './account-service.js';
 import type { IdentityDeps } from './deps.js';
@@ -15,9 +18,11 @@ const STATE_FAILURES: Record<string, { key: 'identity.session.banned' | 'identit
 /**
  * Login and logout (BARONG.md §5.13–§5.14 with Warden's fix #3: the password is checked
  * before the account state, so a state is only revealed to someone who knows the password).
+ * The second factor is the user's whatever door set it: an authenticator (`users.otp`) or
+ * codes by mail (chosen on the NBC door), so no door opens a session on the password alone.
  */
 export class LoginService {
-  constructor(private readonly d: IdentityDeps, private readonly accounts: AccountService) {}
+  constructor(private readonly d: IdentityDeps, private readonly accounts: AccountService, private readonly codes: EmailCodes) {}
 
   async login(input: { email: string; password: string; otpCode?: string }, ctx: RequestContext): Promise<OpenedSession> {
     const { db, limiter, settings } = this.d;
@@ -49,9 +54,11 @@ export class LoginService {
       throw new AppError('identity.session.not_active');
     }
     let action = 'login';
-    if (user.otp) {
-      if (!input.otpCode || input.otpCode.trim() === '') throw new AppError('identity.session.missing_otp');
-      if (!(await this.d.secondFactor.verify(user, input.otpCode, { allowRecoveryCode: true, ctx }))) {
+    const type = await tfaTypeOf(db, user);
+    if (type !== 'none') {
+      const second = await this.secondFactor(user, type, input.otpCode, ctx);
+      if (second === 'missing') throw new AppError('identity.session.missing_otp');
+      if (second === 'invalid') {
         await limiter.hit('login-fail', account, settings.rates.loginAccount);
         await this.fail(user, ctx, 'login::2fa', 'OTP code is invalid');
         throw new AppError('identity.session.invalid_otp');
@@ -75,6 +82,19 @@ export class LoginService {
     if (!session || !user) throw new AppError('identity.session.not_found');
     await this.d.activities.record(this.d.db, ctx, { userId: user.id, topic: 'session', action: 'logout', result: 'succeed' });
     await this.d.sessions.destroy(sessionId!, user.uid);
+  }
+
+  /**
+   * The shared check (the NBC sign-in's too). This door has no words for an expired or spent
+   * mailed code: like any wrong code it is `invalid_otp`, and the client asks for a new one.
+   */
+  private async secondFactor(user: User, type: TfaType, code: string | undefined, ctx: RequestContext) {
+    try {
+      return await checkSecondFactor({ secondFactor: this.d.secondFactor, codes: this.codes }, user, type, code, { allowRecoveryCode: true, ctx });
+    } catch (err) {
+      if (err instanceof AppError && err.keys[0].startsWith('email_code.')) return 'invalid';
+      throw err;
+    }
   }
 
   private async fail(user: User, ctx: RequestContext, action: string, reason: string): Promise<void> {

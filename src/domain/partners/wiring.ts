@@ -7,7 +7,7 @@ import type { ScoreSource } from '../dashboard/dashboard-rules.js';
 import { DashboardService } from '../dashboard/dashboard-service.js';
 import type { AccountService } from '../identity/account-service.js';
 import type { IdentityDeps } from '../identity/deps.js';
-import { LoginService } from '../identity/login-service.js';
+import type { LoginService } from '../identity/login-service.js';
 import { PasswordResetService } from '../identity/password-reset-service.js';
 import type { ProfileService } from '../kyc/profiles-service.js';
 import { LedgerService } from '../ledger/ledger-service.js';
@@ -36,6 +36,8 @@ export interface NebeusWiringInput {
   db: Db;
   identity: IdentityDeps;
   accounts: AccountService;
+  /** The Barong door's login, so that both doors check the same second factor. */
+  logins: LoginService;
   profiles: ProfileService;
   oauth: OAuthService;
   /** The file storage port (the KYC uploads' backend: local directory or S3). */
@@ -50,10 +52,10 @@ export function buildNebeus(i: NebeusWiringInput): Nebeus {
   const s = i.settings;
   const countries = new ActiveCountries(i.db, i.flags ?? new FlagIconsSource());
   const ledger = new LedgerService(i.db, i.now);
-  // The core's login and reset services hold no state of their own: these instances share the
-  // Barong door's rate limits, sessions and second factor through `identity`.
+  // The core's reset service holds no state of its own: this instance shares the Barong door's
+  // rate limits and sessions through `identity`.
   const auth = new PartnerAuth({
-    identity: i.identity, accounts: i.accounts, logins: new LoginService(i.identity, i.accounts), resets: new PasswordResetService(i.identity),
+    identity: i.identity, accounts: i.accounts, logins: i.logins, resets: new PasswordResetService(i.identity),
     profiles: i.profiles, countries, settings: { lang: s.lang, tz: s.tz }, now: i.now,
   });
   const dashboard = new DashboardService({

@@ -36,6 +36,8 @@ export interface TokenAuth {
   recovery: RecoveryService;
   personal: PersonalService;
   countries: CountryService;
+  /** The mailed codes, for the password login of the other doors (a user's `email` second factor). */
+  codes: EmailCodes;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
 }
@@ -67,6 +69,7 @@ export function buildTokenAuth(o: {
     recovery: new RecoveryService(deps),
     personal: new PersonalService(deps, profile),
     countries: new CountryService(identity.db),
+    codes: deps.codes,
     accessTokenLifetime: s.accessTokenLifetime,
     refreshTokenLifetime: s.refreshTokenLifetime,
   };

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { Client, STRONG_PASSWORD, UA, activeUser, uniqueEmail } from '../../helpers/client.js';
+import { useEmailCodes } from '../nbc/nbc-client.js';
 
 let t: TestApp;
 before(async () => { t = await startTestApp(); });
@@ -180,6 +181,32 @@ describe('POST /identity/sessions (login)', () => {
     // the password is still checked before the second factor
     r = await c.login(email, WRONG_PASSWORD, { otp_code: '123456' });
     assert.deepEqual([r.status, r.body], [401, { errors: ['identity.session.invalid_params'] }]);
+  });
+
+  test('email codes chosen on the NBC door: no otp_code → 401 missing_otp; the mailed code logs in once; wrong or expired → 403 invalid_otp', async () => {
+    const email = uniqueEmail('mail2fa');
+    await activeUser(t, email);
+    const { mailedCode } = await useEmailCodes(t, email);
+    const c = new Client(t);
+    let r = await c.login(email);
+    assert.deepEqual([r.status, r.body], [401, { errors: ['identity.session.missing_otp'] }]);
+    r = await c.login(email, STRONG_PASSWORD, { otp_code: ' ' });
+    assert.deepEqual([r.status, r.body], [401, { errors: ['identity.session.missing_otp'] }]);
+    const code = await mailedCode();
+    r = await c.login(email, STRONG_PASSWORD, { otp_code: code === '000000' ? '111111' : '000000' });
+    assert.deepEqual([r.status, r.body], [403, { errors: ['identity.session.invalid_otp'] }]);
+    assert.equal(c.cookie, undefined);
+    r = await c.login(email, STRONG_PASSWORD, { otp_code: code });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(c.cookie);
+    r = await new Client(t).login(email, STRONG_PASSWORD, { otp_code: code });
+    assert.deepEqual([r.status, r.body], [403, { errors: ['identity.session.invalid_otp'] }], 'single use');
+    const stale = await mailedCode();
+    t.clock.advance(t.c.config.EMAIL_CODE_LIFETIME + 1);
+    r = await new Client(t).login(email, STRONG_PASSWORD, { otp_code: stale });
+    assert.deepEqual([r.status, r.body], [403, { errors: ['identity.session.invalid_otp'] }], 'expired');
+    assert.deepEqual((await sessionActivities(t, email)).slice(-4).map((a) => `${a.action}/${a.result}`),
+      ['login::2fa/failed', 'login::2fa/succeed', 'login::2fa/failed', 'login::2fa/failed']);
   });
 
   test('captcha_response of a wrong type → 422 invalid_captcha_format; a string or an object is accepted', async () => {

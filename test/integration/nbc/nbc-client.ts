@@ -104,3 +104,17 @@ export async function lastActivityId(t: TestApp, userId: number): Promise<number
   const [r] = await t.c.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM activities WHERE user_id = $1', [userId]);
   return Number(r.id);
 }
+
+/**
+ * Switches an active user to email codes as his second factor, as a client of this door does
+ * (sign in, mail a code, `PUT /api/tfa/type`); returns how to get a fresh sign-in code by mail.
+ */
+export async function useEmailCodes(t: TestApp, email: string, password = PASSWORD): Promise<{ mailedCode: () => Promise<string> }> {
+  const c = new NbcClient(t);
+  assert.equal((await c.signIn(email, password)).status, 200);
+  const on = await mailAfter(t, email, /sign-in code/, async () => assert.equal((await c.post('/auth/tfa/otp/email')).status, 204));
+  assert.deepEqual((await c.put('/api/tfa/type', { type: 'email', otp: codeOf(on) })).body, { tfa: true, type: 'email' });
+  const mailedCode = async () => codeOf(await mailAfter(t, email, /sign-in code/,
+    async () => assert.equal((await new NbcClient(t).post('/auth/tfa/otp/email', { email, password })).status, 204)));
+  return { mailedCode };
+}

@@ -6,6 +6,7 @@ import { createActiveUser } from '../../../src/domain/identity/admin-bootstrap.j
 import { Client, STRONG_PASSWORD, UA } from '../../helpers/client.js';
 import { enableOtp } from '../../helpers/otp.js';
 import { NebeusClient, SIGNIN_KEYS, activePartner, assertKeys, countryId } from './helpers.js';
+import { useEmailCodes } from '../nbc/nbc-client.js';
 
 let t: TestApp;
 before(async () => { t = await startTestApp({ NEBEUS_DB: 'nebeus', NEBEUS_COMPANY_ID: '1', NEBEUS_TZ: 'Europe/Madrid' }); });
@@ -126,6 +127,21 @@ describe('signin with two-factor authentication (otp extension)', () => {
     const ok = await n.signin(email, STRONG_PASSWORD, { otp: otp.code() });
     assert.ok(Array.isArray(ok.body), JSON.stringify(ok.body));
     assertKeys(ok.body[0].result, SIGNIN_KEYS);
+  });
+
+  test('email codes chosen on the NBC door: a password alone is "Two-factor authentication required"; the mailed code signs in once', async () => {
+    const { email } = await activePartner(t);
+    const { mailedCode } = await useEmailCodes(t, email);
+    const n = new NebeusClient(t);
+    assert.deepEqual((await n.signin(email)).body, { id: null, jsonrpc: '2.0', result: { status: 'error', message: 'Two-factor authentication required' } });
+    assert.deepEqual((await n.signin(email, STRONG_PASSWORD, { otp: '' })).body.result, { status: 'error', message: 'Two-factor authentication required' });
+    const code = await mailedCode();
+    assert.deepEqual((await n.signin(email, STRONG_PASSWORD, { otp: code === '000000' ? '111111' : '000000' })).body.result, BAD);
+    assert.equal(n.session, undefined);
+    const ok = await n.signin(email, STRONG_PASSWORD, { otp: code });
+    assert.ok(Array.isArray(ok.body), JSON.stringify(ok.body));
+    assertKeys(ok.body[0].result, SIGNIN_KEYS);
+    assert.deepEqual((await new NebeusClient(t).signin(email, STRONG_PASSWORD, { otp: code })).body.result, BAD, 'single use');
   });
 
   test('a numeric otp and a recovery code are accepted', async () => {
