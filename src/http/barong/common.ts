@@ -88,7 +88,17 @@ export function sessionCookie(c: Container, req: FastifyRequest): string | undef
   return req.cookies?.[c.config.SESSION_COOKIE_NAME];
 }
 
-/** Page/limit of paginated endpoints (BARONG.md §1.7), validated after the other params. */
+/**
+ * `page` and `limit` of paginated endpoints (BARONG.md §1.7, Grape's `pagination_filters`),
+ * declared last. The bounds are checked by parseParams in declaration order, so one 422 names
+ * every failing parameter (`["non_integer_page","invalid_limit"]`).
+ */
+export const PageFields = {
+  page: P.opt(P.int({ 'x-invalid': 'non_integer_page', minimum: 1, 'x-value': 'non_positive_page', description: 'page number (default 1)' })),
+  limit: P.opt(P.int({ 'x-invalid': 'non_integer_limit', minimum: 1, maximum: 100, 'x-value': 'invalid_limit', description: 'per page, 1..100 (default 100)' })),
+};
+
+/** Page/limit with their defaults; also checks the bounds for schemas that declare page/limit without PageFields. */
 export function pageParams(p: { page?: number; limit?: number }): { page: number; limit: number } {
   const errors: string[] = [];
   const page = p.page ?? 1;

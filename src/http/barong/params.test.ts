@@ -46,3 +46,15 @@ test('JSON null: required strings become empty, optional params are absent, non-
   assert.deepEqual(parseParams(S, { email: null, username: null, n: null }, 'a.b'), { email: '' });
   assert.deepEqual(keysOf(() => parseParams(S, { email: 'x', token: null }, 'a.b')), ['a.b.empty_token']);
 });
+
+test('value checks (minimum/maximum, enum) run per parameter after coercion, all keys in declaration order', () => {
+  const S = P.obj({
+    ordering: P.opt(P.str({ enum: ['asc', 'desc'], 'x-any-case': true, 'x-value': 'bad_ordering' })),
+    order_by: P.opt(P.str({ enum: ['id', 'kid'] })),
+    page: P.opt(P.int({ 'x-invalid': 'non_integer_page', minimum: 1, 'x-value': 'non_positive_page' })),
+    limit: P.opt(P.int({ 'x-invalid': 'non_integer_limit', minimum: 1, maximum: 100, 'x-value': 'invalid_limit' })),
+  });
+  assert.deepEqual(keysOf(() => parseParams(S, { page: 'x', limit: '0' }, 'a.b')), ['non_integer_page', 'invalid_limit']);
+  assert.deepEqual(keysOf(() => parseParams(S, { limit: '101', page: '0', order_by: 'ID', ordering: 'up' }, 'a.b')), ['bad_ordering', 'value', 'non_positive_page', 'invalid_limit']);
+  assert.deepEqual(parseParams(S, { ordering: 'DESC', order_by: 'kid', page: '1', limit: '100' }, 'a.b'), { ordering: 'DESC', order_by: 'kid', page: 1, limit: 100 });
+});

@@ -12,17 +12,22 @@ import { ValidationError } from '../../errors/app-error.js';
  *   x-missing    explicit key for the missing check
  *   x-empty      explicit key for the blank check
  *   x-invalid    explicit key for a coercion/format failure
+ *   x-value      explicit key for a value check after coercion (Grape's `values:`): an integer
+ *                outside `minimum`/`maximum`, a string outside `enum`
+ *   x-any-case   `enum` is matched case-insensitively
  */
 export interface BarongAnnotations {
   'x-nonblank'?: boolean;
   'x-missing'?: string;
   'x-empty'?: string;
   'x-invalid'?: string;
+  'x-value'?: string;
+  'x-any-case'?: boolean;
 }
 
 export const P = {
-  str: (a: BarongAnnotations & { description?: string } = {}) => Type.String(a),
-  int: (a: BarongAnnotations & { description?: string; minimum?: number } = {}) => Type.Integer(a),
+  str: (a: BarongAnnotations & { description?: string; enum?: readonly string[] } = {}) => Type.String(a),
+  int: (a: BarongAnnotations & { description?: string; minimum?: number; maximum?: number } = {}) => Type.Integer(a),
   bool: (a: BarongAnnotations & { description?: string } = {}) => Type.Boolean(a),
   /** A string or a JSON object (captcha responses). */
   any: (a: BarongAnnotations & { description?: string } = {}) => Type.Union([Type.String(), Type.Object({})], a),
@@ -70,6 +75,14 @@ function coerce(schema: TSchema, v: unknown): Coerced {
   }
 }
 
+/** Grape's `values:` check on a coerced value; without an explicit key the literal `value` (§1.2). */
+function valueError(prop: TSchema & BarongAnnotations, v: unknown): string | null {
+  const outOfRange = typeof v === 'number' && ((prop.minimum !== undefined && v < prop.minimum) || (prop.maximum !== undefined && v > prop.maximum));
+  const words = prop.enum as readonly string[] | undefined;
+  const notListed = typeof v === 'string' && words !== undefined && !words.includes(prop['x-any-case'] ? v.toLowerCase() : v);
+  return outOfRange || notListed ? prop['x-value'] ?? 'value' : null;
+}
+
 /** Validates `input` against `schema`, naming keys with `prefix` (e.g. `identity.user`). */
 export function parseParams<T extends TObject>(schema: T, input: Record<string, unknown>, prefix: string): Static<T> {
   const errors: string[] = [];
@@ -100,6 +113,11 @@ export function parseParams<T extends TObject>(schema: T, input: Record<string, 
     const c = coerce(prop, value);
     if (!c.ok) {
       errors.push(prop['x-invalid'] ?? 'invalid');
+      continue;
+    }
+    const bad = valueError(prop, c.value);
+    if (bad !== null) {
+      errors.push(bad);
       continue;
     }
     out[name] = c.value;

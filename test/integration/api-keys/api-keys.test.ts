@@ -94,6 +94,18 @@ describe('GET resource/api_keys', () => {
     });
   });
 
+  test('ordering, order_by, page and limit errors in one 422, in declaration order', async () => {
+    const u = await twoFactorUser(t);
+    const get = (query: Record<string, string>) => u.client.get('/resource/api_keys', query).then((r) => [r.status, r.body]);
+    assert.deepEqual(await get({ page: '0', limit: 'x' }), [422, { errors: ['non_positive_page', 'non_integer_limit'] }]);
+    assert.deepEqual(await get({ page: 'x', limit: '0' }), [422, { errors: ['non_integer_page', 'invalid_limit'] }]);
+    assert.deepEqual(await get({ ordering: 'bad', page: '0' }), [422, { errors: ['resource.api_key.invalid_ordering', 'non_positive_page'] }]);
+    assert.deepEqual(await get({ limit: '101', order_by: 'password', ordering: 'up', page: 'x' }), [422, {
+      errors: ['resource.api_key.invalid_ordering', 'resource.api_key.invalid_attribute', 'non_integer_page', 'invalid_limit'],
+    }]);
+    assert.deepEqual(await get({ ordering: 'DESC', order_by: 'created_at', page: '1', limit: '100' }), [200, []]);
+  });
+
   test('without credentials → 401', async () => {
     const r = await t.app.inject({ method: 'GET', url: `${t.prefix}/resource/api_keys` });
     assert.deepEqual([r.statusCode, r.json()], [401, { errors: ['jwt.decode_and_verify'] }]);

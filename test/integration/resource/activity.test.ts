@@ -130,6 +130,9 @@ describe('GET /resource/users/activity/:topic', () => {
     assert.deepEqual(await get({ limit: '0' }), errors(422, 'invalid_limit'));
     assert.deepEqual(await get({ limit: 'abc' }), errors(422, 'non_integer_limit'));
     assert.deepEqual(await get({ time_from: 'abc', limit: 'abc' }), errors(422, 'resource.user.non_integer_time_from', 'non_integer_limit'), 'all errors together');
+    assert.deepEqual(await get({ page: 'x', limit: '0' }), errors(422, 'non_integer_page', 'invalid_limit'), 'type and range errors together');
+    assert.deepEqual(await get({ page: '0', limit: 'x' }), errors(422, 'non_positive_page', 'non_integer_limit'));
+    assert.deepEqual(await get({ limit: '101', time_from: 'abc', page: '-1' }), errors(422, 'resource.user.non_integer_time_from', 'non_positive_page', 'invalid_limit'), 'declaration order');
     assert.equal((await alice.client.get('/resource/users/activity/all', { limit: '100' })).status, 200);
   });
 

@@ -6,11 +6,12 @@ import { apiKeyEntity } from '../entities.js';
 import { pageParams, setPageHeaders } from '../common.js';
 import { mergedParams, P, parseParams } from '../params.js';
 import { callerOf, requireCaller } from './auth.js';
-import { LimitFields, limitParams, OrderFields, orderParams, splitScope } from './key-params.js';
+import { LimitFields, limitParams, orderFields, orderParams, splitScope } from './key-params.js';
 
 const PREFIX = 'resource.apikey';
 const totp = P.str({ 'x-nonblank': true, 'x-missing': 'resource.api_key.missing_totp', description: 'code from the authenticator app' });
-const List = P.obj(OrderFields);
+const ORDER_KEYS = { ordering: 'resource.api_key.invalid_ordering', attribute: 'resource.api_key.invalid_attribute' };
+const List = P.obj(orderFields(ORDER_KEYS));
 const Create = P.obj({ algorithm: P.str({ 'x-nonblank': true, description: 'HS256, HS384 or HS512' }), scope: P.opt(P.str({ 'x-nonblank': true, description: 'comma-separated scopes' })), totp_code: totp, ...LimitFields });
 const Update = P.obj({ kid: P.str(), scope: P.opt(P.str({ description: 'comma-separated scopes (absent: unchanged)' })), state: P.opt(P.str({ 'x-nonblank': true })), totp_code: totp, ...LimitFields });
 const Delete = P.obj({ kid: P.str(), totp_code: totp });
@@ -28,7 +29,7 @@ export async function resourceApiKeyRoutes(app: FastifyInstance, { c }: { c: Con
 
   app.get('/api_keys', { schema: { tags, security, summary: 'The caller\'s API keys, without secrets (paginated)', querystring: List } }, async (req, reply) => {
     const p = parseParams(List, mergedParams(req), PREFIX);
-    const order = orderParams(p, { ordering: 'resource.api_key.invalid_ordering', attribute: 'resource.api_key.invalid_attribute' });
+    const order = orderParams(p, ORDER_KEYS);
     const { page, limit } = pageParams(p);
     const result = await c.keyManagement.page(holderOf(req), { ...order, page, limit });
     setPageHeaders(reply, result.total, page, limit);

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../../errors/app-error.js';
 import { API_KEY_COLUMNS, type ApiKeyColumn } from '../../../domain/api-keys/api-key-service.js';
+import { PageFields } from '../common.js';
 import { P } from '../params.js';
 
 /** Scopes are comma-separated and split without trimming (BARONG.md §7.9). */
@@ -25,14 +26,26 @@ export const LimitFields = {
   expires_at: P.opt(P.str({ description: 'unix seconds or ISO 8601 time after which the key stops working (empty: never)' })),
 };
 
+/**
+ * `ordering`, `order_by`, `page`, `limit` of the key lists, in Barong's declaration order, with
+ * the group's keys for bad values: parseParams reports them together with the page/limit errors.
+ */
+export function orderFields(keys: { ordering: string; attribute: string }) {
+  return {
+    ordering: P.opt(P.str({ enum: ['asc', 'desc'], 'x-any-case': true, 'x-value': keys.ordering, description: 'asc (default) or desc' })),
+    order_by: P.opt(P.str({ enum: API_KEY_COLUMNS, 'x-value': keys.attribute, description: 'apikeys column, default id' })),
+    ...PageFields,
+  };
+}
+
+/** The same without value keys, for routes that check ordering afterwards with orderParams. */
 export const OrderFields = {
   ordering: P.opt(P.str({ description: 'asc (default) or desc' })),
   order_by: P.opt(P.str({ description: 'apikeys column, default id' })),
-  page: P.opt(P.int({ 'x-invalid': 'non_integer_page' })),
-  limit: P.opt(P.int({ 'x-invalid': 'non_integer_limit' })),
+  ...PageFields,
 };
 
-/** `ordering` and `order_by` values, checked after the declared params (their own keys per group). */
+/** `ordering` and `order_by` with their defaults; also checks them when declared with OrderFields. */
 export function orderParams(p: { ordering?: string; order_by?: string }, keys: { ordering: string; attribute: string }): { ordering: 'asc' | 'desc'; orderBy: ApiKeyColumn } {
   const errors: string[] = [];
   const ordering = (p.ordering ?? 'asc').toLowerCase();

@@ -6,14 +6,15 @@ import { apiKeyEntity, serviceAccountRecord } from '../entities.js';
 import { pageParams, setPageHeaders } from '../common.js';
 import { mergedParams, P, parseParams } from '../params.js';
 import { callerOf, requireCaller } from './auth.js';
-import { LimitFields, limitParams, OrderFields, orderParams, splitScope } from './key-params.js';
+import { LimitFields, limitParams, orderFields, orderParams, splitScope } from './key-params.js';
 
 const PREFIX = 'resource.serviceaccount';
 const totp = P.str({ 'x-nonblank': true, 'x-missing': 'resource.service_accounts.missing_totp', description: 'the owner\'s code from the authenticator app' });
 const saUid = P.str({ 'x-invalid': 'resource.service_account.non_string_service_account_uid', description: 'uid of one of the caller\'s service accounts' });
 const CreateAccount = P.obj({ role: P.opt(P.str({ 'x-nonblank': true, description: 'one of SERVICE_ACCOUNT_ROLES (default service_account)' })), totp_code: totp });
 const DeleteAccount = P.obj({ uid: P.str(), totp_code: totp });
-const ListKeys = P.obj({ service_account_uid: saUid, ...OrderFields });
+const ORDER_KEYS = { ordering: 'resource.service_accounts.invalid_ordering', attribute: 'resource.service_accounts.invalid_attribute' };
+const ListKeys = P.obj({ service_account_uid: saUid, ...orderFields(ORDER_KEYS) });
 const CreateKey = P.obj({ service_account_uid: saUid, algorithm: P.str({ 'x-nonblank': true }), scope: P.opt(P.str({ 'x-nonblank': true })), totp_code: totp, ...LimitFields });
 const UpdateKey = P.obj({ service_account_uid: saUid, kid: P.str(), scope: P.opt(P.str()), state: P.opt(P.str({ 'x-nonblank': true })), totp_code: totp, ...LimitFields });
 const DeleteKey = P.obj({ service_account_uid: saUid, kid: P.str(), totp_code: totp });
@@ -39,7 +40,7 @@ export async function resourceServiceAccountRoutes(app: FastifyInstance, { c }: 
 
   app.get('/service_accounts/api_keys', { schema: { tags, security, summary: 'A service account\'s API keys (paginated)', querystring: ListKeys } }, async (req, reply) => {
     const p = parseParams(ListKeys, mergedParams(req), PREFIX);
-    const order = orderParams(p, { ordering: 'resource.service_accounts.invalid_ordering', attribute: 'resource.service_accounts.invalid_attribute' });
+    const order = orderParams(p, ORDER_KEYS);
     const { page, limit } = pageParams(p);
     const sa = await c.serviceAccounts.find(callerOf(req).user, p.service_account_uid);
     const result = await c.keyManagement.page(c.serviceAccounts.asHolder(sa), { ...order, page, limit });

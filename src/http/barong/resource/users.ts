@@ -3,7 +3,7 @@ import type { Container } from '../../../container.js';
 import { requestContext } from '../../request-context.js';
 import { mergedParams, P, parseParams } from '../params.js';
 import { activityEntity, userWithFullInfo } from '../entities.js';
-import { decryptor, pageParams, setPageHeaders } from '../common.js';
+import { decryptor, PageFields, pageParams, setPageHeaders } from '../common.js';
 import { callerOf, requireCaller } from './auth.js';
 
 const UpdateMe = P.obj({ data: P.str({ 'x-nonblank': true }) });
@@ -16,8 +16,7 @@ const ActivityQuery = P.obj({
   time_from: P.opt(P.int({ 'x-nonblank': true, 'x-invalid': 'resource.user.non_integer_time_from', 'x-empty': 'resource.user.empty_time_from' })),
   time_to: P.opt(P.int({ 'x-nonblank': true, 'x-invalid': 'resource.user.non_integer_time_to', 'x-empty': 'resource.user.empty_time_to' })),
   result: P.opt(P.str({ 'x-nonblank': true })),
-  page: P.opt(P.int({ 'x-invalid': 'non_integer_page' })),
-  limit: P.opt(P.int({ 'x-invalid': 'non_integer_limit' })),
+  ...PageFields,
 });
 
 /** The caller's own account (BARONG.md §7.2). */
