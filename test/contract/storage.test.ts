@@ -91,9 +91,9 @@ test('seeds are idempotent; a SEEDS_FILE replaces them and bad entries abort', a
   assert.ok((await db.query("SELECT 1 FROM permissions WHERE role = 'member' AND path = 'api/v2/auth/resource' AND action = 'ACCEPT'")).length === 1);
 
   const file = path.join(tmp, 'seeds.yml');
-  fs.writeFileSync(file, 'levels:\n  - {key: email, value: verified, description: e}\npermissions:\n  - {role: trader, verb: get, path: /api/v2/x, action: accept}\nrestrictions:\n  - {category: blacklist, scope: ip, value: 203.0.113.9}\n');
+  fs.writeFileSync(file, 'levels:\n  - {key: email, value: verified, description: e}\npermissions:\n  - {role: quant, verb: get, path: /api/v2/x, action: accept}\nrestrictions:\n  - {category: blacklist, scope: ip, value: 203.0.113.9}\n');
   await applySeeds(db, readSeedsFile(file));
-  const [p] = await db.query<{ verb: string; path: string; action: string }>("SELECT verb, path, action FROM permissions WHERE role = 'trader'");
+  const [p] = await db.query<{ verb: string; path: string; action: string }>("SELECT verb, path, action FROM permissions WHERE role = 'quant'");
   assert.deepEqual(p, { verb: 'GET', path: 'api/v2/x', action: 'ACCEPT' });
   const [r] = await db.query<{ code: number; state: string }>("SELECT code, state FROM restrictions WHERE value = '203.0.113.9'");
   assert.deepEqual(r, { code: 401, state: 'enabled' });

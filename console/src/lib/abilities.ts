@@ -50,7 +50,7 @@ export function userPageRights(map: AbilityMap | null | undefined) {
     destroyLabels: can(map, 'destroy', 'Label'),
     apiKeys: can(map, 'read', 'APIKey'),
     activities: can(map, 'read', 'Activity'),
-    comments: can(map, 'create', 'Comment'),
+    comments: can(map, 'update', 'User'),
     profiles: can(map, 'update', 'Profile'),
     /** Unmasked personal data only for roles that may read profiles. */
     unmasked: can(map, 'read', 'Profile'),

@@ -19,6 +19,16 @@ test('CanCan semantics on Barong\'s default file', () => {
   assert.deepEqual(a.mapFor('member'), {});
 });
 
+test('the reported maps are exactly Barong\'s §16.3 lists', () => {
+  const a = new Abilities(DEFAULT_ABILITIES);
+  assert.deepEqual(a.mapFor('superadmin'), { manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'APIKey', 'Permission', 'Restriction', 'Document'] });
+  assert.deepEqual(a.mapFor('admin'), { read: ['Activity', 'Permission'], manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'APIKey', 'Restriction', 'Document'] });
+  assert.deepEqual(a.mapFor('technical'), { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'], manage: ['APIKey', 'Restriction'] });
+  assert.deepEqual(a.mapFor('accountant'), { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'] });
+  assert.deepEqual(a.mapFor('compliance'), { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile'] });
+  assert.deepEqual(a.mapFor('support'), { read: ['Ability', 'Label', 'Level', 'Profile', 'Activity'], manage: ['User'] });
+});
+
 test('an abilities file in Barong\'s shape, with all and literal verbs; bad files are refused', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'abilities-'));
   const file = path.join(dir, 'abilities.yml');

@@ -1,22 +1,25 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 
-/** Models the admin API guards (BARONG.md §16.3; `Comment` and `ServiceAccount` are Warden's additions). */
-export const ADMIN_MODELS = ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'APIKey', 'Permission', 'Restriction', 'Document', 'Comment', 'ServiceAccount'] as const;
+/**
+ * Models of Barong's abilities file (BARONG.md §16.3). Warden's own admin endpoints are guarded
+ * by these too (comments and service accounts by User), so Barong's file covers every route.
+ */
+export const ADMIN_MODELS = ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'APIKey', 'Permission', 'Restriction', 'Document'] as const;
 export type AdminModel = (typeof ADMIN_MODELS)[number];
 export type AdminAction = 'read' | 'create' | 'update' | 'destroy' | 'manage';
 
 /** role → action → models, as in Barong's `config/abilities.yml` `admin_permissions`. */
 export type AbilityMap = Record<string, Partial<Record<AdminAction, string[]>>>;
 
-/** Barong's default abilities file (§16.3). Comments follow User (who may manage users may annotate them). */
+/** Barong's default abilities file (§16.3), exactly: `GET admin/abilities` reports these lists. */
 export const DEFAULT_ABILITIES: AbilityMap = {
-  superadmin: { manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'APIKey', 'Permission', 'Restriction', 'Document', 'Comment', 'ServiceAccount'] },
-  admin: { read: ['Activity', 'Permission'], manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'APIKey', 'Restriction', 'Document', 'Comment', 'ServiceAccount'] },
-  technical: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'Comment'], manage: ['APIKey', 'Restriction'] },
-  accountant: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'Comment'] },
-  compliance: { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile', 'Comment'] },
-  support: { read: ['Ability', 'Label', 'Level', 'Profile', 'Activity'], manage: ['User', 'Comment'] },
+  superadmin: { manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity', 'APIKey', 'Permission', 'Restriction', 'Document'] },
+  admin: { read: ['Activity', 'Permission'], manage: ['Ability', 'User', 'Level', 'Label', 'Profile', 'APIKey', 'Restriction', 'Document'] },
+  technical: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'], manage: ['APIKey', 'Restriction'] },
+  accountant: { read: ['Ability', 'User', 'Level', 'Label', 'Profile', 'Activity'] },
+  compliance: { read: ['Ability', 'Document'], manage: ['User', 'Level', 'Label', 'Profile'] },
+  support: { read: ['Ability', 'Label', 'Level', 'Profile', 'Activity'], manage: ['User'] },
 };
 
 const ACTIONS: readonly AdminAction[] = ['read', 'create', 'update', 'destroy', 'manage'];

@@ -9,24 +9,87 @@ export interface SeedLevel { key: string; value: string; description: string }
 export interface SeedRules { pass: string[]; block: string[] }
 export interface Seeds { levels: SeedLevel[]; permissions: SeedPermission[]; restrictions: SeedRestriction[]; rules?: SeedRules }
 
-export const ROLES = ['member', 'admin', 'superadmin', 'accountant', 'compliance', 'technical', 'support', 'service_account'] as const;
-const BACK_OFFICE = ['admin', 'superadmin', 'accountant', 'compliance', 'technical', 'support'];
+/** Barong's roles (BARONG.md §16.2) and Warden's default service-account role (SERVICE_ACCOUNT_ROLES). */
+export const ROLES = ['superadmin', 'admin', 'accountant', 'compliance', 'technical', 'support', 'trader', 'broker', 'member', 'maker', 'sa_maker', 'service_account'] as const;
 
-/** `apiPrefix` like `/api/v2/auth` becomes the path prefix `api/v2/auth` the gateway matches. */
+/** `verb path action` lines of one role; `B/` stands for Barong's own API (`api/v2/barong/`). */
+type Lines = readonly string[];
+
+const AUDIT_WRITES: Lines = ['post api/v2/ audit', 'put api/v2/ audit', 'delete api/v2/ audit'];
+/** "Standard user permissions to ACCOUNT, MARKET, RESOURCE modules" of the back-office roles. */
+const STANDARD: Lines = ['all api/v2/peatio/account accept', 'all api/v2/peatio/market accept', 'all api/v2/finex/market accept', 'all B/resource accept', 'get api/v2/ranger accept', 'all api/v2/applogic accept'];
+const TRADING: Lines = [...STANDARD, 'get api/v2/open_finance accept'];
+const ABILITIES: Lines = ['all api/v2/peatio/admin/abilities accept', 'all B/admin/abilities accept'];
+const peatioAdmin = (verb: string, action: string, ...names: string[]) => names.map((n) => `${verb} api/v2/peatio/admin/${n} ${action}`);
+const CONFIG_DROPS = peatioAdmin('all', 'drop', 'adjustments', 'revenues', 'blockchains', 'wallets', 'trading_fees', 'withdraw_limits');
+
+/** Barong's `config/seeds.yml` permissions (BARONG.md §16.2), role by role, in its order. */
+const BARONG: Record<string, Lines> = {
+  superadmin: ['all api/v2 accept', 'get api/v2/ranger accept', ...AUDIT_WRITES],
+  admin: [
+    'all api/v2 accept', 'get api/v2/ranger accept', 'get api/v2/open_finance accept',
+    'all B/admin/permissions drop', 'all B/admin/users/role drop', 'all B/admin/activities/admin drop', ...AUDIT_WRITES,
+  ],
+  accountant: [
+    'get B/admin accept',
+    ...peatioAdmin('get', 'accept', 'members', 'beneficiaries', 'currencies', 'blockchains', 'orders', 'markets', 'engine', 'trades', 'deposits', 'withdraws', 'adjustments'),
+    'post api/v2/peatio/admin/adjustments/new accept',
+    ...peatioAdmin('get', 'accept', 'assets', 'liabilities', 'revenues', 'expenses'),
+    'get B/admin/users/documents/pending drop', 'all B/admin/users/role drop', 'all B/admin/permissions drop', 'all B/admin/activities/admin drop',
+    ...AUDIT_WRITES, ...STANDARD, ...ABILITIES,
+  ],
+  compliance: [
+    'get B/admin accept', ...peatioAdmin('get', 'accept', 'members', 'beneficiaries', 'currencies'), 'all B/admin/users accept',
+    ...peatioAdmin('get', 'accept', 'deposits', 'withdraws', 'assets', 'liabilities', 'expenses', 'markets', 'engine'),
+    ...CONFIG_DROPS, 'all B/admin/restrictions drop', 'all B/admin/users/role drop', 'all B/admin/activities/admin drop', 'all B/admin/permissions drop',
+    ...AUDIT_WRITES, ...STANDARD, ...ABILITIES,
+  ],
+  technical: [
+    'get B/admin accept', 'get api/v2/peatio/admin accept',
+    ...peatioAdmin('all', 'accept', 'blockchains', 'currencies', 'markets', 'wallets', 'trading_fees', 'withdraw_limits'),
+    'delete api/v2/finex/admin/bulk/orders_by_id accept', 'post api/v2/finex/admin/orders/cancel accept', 'all B/admin/restrictions accept',
+    ...peatioAdmin('all', 'drop', 'deposits', 'withdraws', 'adjustments'), 'get api/v2/open_finance accept',
+    'get B/admin/users/documents/pending drop', 'all B/admin/activities/admin drop', 'all B/admin/permissions drop',
+    ...AUDIT_WRITES, ...STANDARD, ...ABILITIES,
+  ],
+  support: [
+    'get B/admin accept', 'get api/v2/peatio/admin accept', ...CONFIG_DROPS, 'all B/admin/restrictions drop',
+    'post B/admin/users/update accept', 'all B/admin/activities/admin drop', 'all B/admin/permissions drop',
+    ...AUDIT_WRITES, ...STANDARD, ...ABILITIES,
+  ],
+  trader: TRADING,
+  broker: TRADING,
+  member: TRADING,
+  maker: TRADING,
+  sa_maker: [
+    'all api/v2/peatio/account accept', 'all api/v2/peatio/market accept', 'all api/v2/finex/market accept', 'all B/resource accept',
+    ...['otp', 'phones', 'profiles', 'documents', 'addresses'].map((r) => `all B/resource/${r} drop`), 'all api/v2/applogic/private/tenants drop',
+    'all B/resource/api_keys drop', 'all B/resource/users/password drop',
+    ...['deposit_address', 'withdraws', 'beneficiaries'].map((r) => `all api/v2/peatio/account/${r} drop`),
+    'get api/v2/open_finance accept', 'get api/v2/ranger accept', 'all api/v2/applogic accept',
+  ],
+  // Warden's default SERVICE_ACCOUNT_ROLES role (not in Barong's file): what it had before, the
+  // resource API and peatio account/market, so service accounts made with the default role work.
+  service_account: ['all B/resource accept', 'all api/v2/peatio/account accept', 'all api/v2/peatio/market accept'],
+};
+
+/**
+ * `apiPrefix` like `/api/v2/auth` becomes the path prefix `api/v2/auth` the gateway matches:
+ * Barong's `api/v2/barong/<group>` rules apply to Warden's `<API_PREFIX>/<group>`; other
+ * services' paths (peatio, finex, applogic, ranger, open_finance) stay as Barong wrote them.
+ * Superadmin's and admin's `api/v2` rules also get the prefix itself when it lies outside `api/v2`.
+ */
 export function defaultSeeds(apiPrefix: string): Seeds {
-  const p = apiPrefix.replace(/^\/+/, '');
+  const p = apiPrefix.replace(/^\/+|\/+$/g, '');
+  const outside = p !== 'api/v2' && !p.startsWith('api/v2/');
   const permissions: SeedPermission[] = [];
-  for (const role of ROLES) {
-    permissions.push({ role, verb: 'ALL', path: `${p}/resource`, action: 'ACCEPT' });
-    permissions.push({ role, verb: 'ALL', path: 'api/v2/peatio/account', action: 'ACCEPT' });
-    permissions.push({ role, verb: 'ALL', path: 'api/v2/peatio/market', action: 'ACCEPT' });
-  }
-  for (const role of BACK_OFFICE) {
-    permissions.push({ role, verb: 'ALL', path: `${p}/admin`, action: 'ACCEPT' });
-    permissions.push({ role, verb: 'ALL', path: 'api/v2/peatio/admin', action: 'ACCEPT' });
-    permissions.push({ role, verb: 'PUT', path: `${p}/admin`, action: 'AUDIT', topic: 'admin' });
-    permissions.push({ role, verb: 'POST', path: `${p}/admin`, action: 'AUDIT', topic: 'admin' });
-    permissions.push({ role, verb: 'DELETE', path: `${p}/admin`, action: 'AUDIT', topic: 'admin' });
+  for (const [role, lines] of Object.entries(BARONG)) {
+    for (const line of lines) {
+      const [verb, raw, action] = line.split(' ');
+      const path = raw.startsWith('B/') ? `${p}/${raw.slice(2)}` : raw;
+      permissions.push({ role, verb: verb.toUpperCase(), path, action: action.toUpperCase() });
+      if (outside && (raw === 'api/v2' || raw === 'api/v2/')) permissions.push({ role, verb: verb.toUpperCase(), path: p, action: action.toUpperCase() });
+    }
   }
   return {
     levels: [

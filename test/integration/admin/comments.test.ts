@@ -89,3 +89,23 @@ describe('GET /admin/users/comments', () => {
     assert.deepEqual(answer(await admin.get('/users/comments', {})), errors(422, 'admin.user.missing_uid', 'admin.user.empty_uid'));
   });
 });
+
+describe('abilities (Barong\'s abilities file has no Comment model)', () => {
+  test('reading needs read User, writing update User: superadmin writes, technical and accountant only read, member nothing', async () => {
+    const u = await makeUser(t);
+    const root = await caller(t, 'superadmin');
+    const created = await root.post('/users/comments', { uid: u.uid, title: 'by root', data: 'x' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = String(created.body.comments[0].id);
+    assert.equal((await root.put('/users/comments', { id, title: 'edited' })).status, 200);
+    for (const role of ['technical', 'accountant']) {
+      const c = await caller(t, role);
+      assert.equal((await c.get('/users/comments', { uid: u.uid })).status, 200, role);
+      assert.deepEqual(answer(await c.post('/users/comments', { uid: u.uid, title: 't', data: 'd' })), errors(401, 'admin.ability.not_permitted'), role);
+      assert.deepEqual(answer(await c.put('/users/comments', { id, title: 't' })), errors(401, 'admin.ability.not_permitted'), role);
+      assert.deepEqual(answer(await c.del('/users/comments', { id })), errors(401, 'admin.ability.not_permitted'), role);
+    }
+    assert.deepEqual(answer(await (await caller(t, 'member')).get('/users/comments', { uid: u.uid })), errors(401, 'admin.ability.not_permitted'));
+    assert.equal((await root.del('/users/comments', { id })).status, 200);
+  });
+});

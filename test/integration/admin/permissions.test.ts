@@ -132,10 +132,10 @@ describe('propagation to the gateway', () => {
 
   test('a new ACCEPT rule opens the path at once on this instance and within a second on the other; deleting it closes it again', async () => {
     const member = await activeUser(t);
-    const path = 'api/v2/applogic/wallets/list';
+    const path = 'api/v2/custody/wallets/list'; // a service the default permissions do not mention
     assert.equal(await gate(t.app, member, 'GET', path), 401);
     assert.equal(await gate(app2, member, 'GET', path), 401);
-    assert.equal((await root.post('/permissions', { role: 'member', verb: 'GET', path: 'api/v2/applogic/wallets', action: 'ACCEPT' })).status, 200);
+    assert.equal((await root.post('/permissions', { role: 'member', verb: 'GET', path: 'api/v2/custody/wallets', action: 'ACCEPT' })).status, 200);
     const written = Date.now();
     assert.equal(await gate(t.app, member, 'GET', path), 200, 'the writing instance reloaded before answering');
     while (await gate(app2, member, 'GET', path) !== 200) {

@@ -7,7 +7,7 @@ import { twoFactorUser, type TwoFactorUser } from './two-factor.js';
 import { gateWithKey, jwtClaims } from './gate.js';
 
 let t: TestApp;
-before(async () => { t = await startTestApp({ SERVICE_ACCOUNTS_PER_USER: '2', SERVICE_ACCOUNT_ROLES: 'service_account,trader' }); });
+before(async () => { t = await startTestApp({ SERVICE_ACCOUNTS_PER_USER: '2', SERVICE_ACCOUNT_ROLES: 'service_account,quant' }); });
 after(async () => { await t.close(); });
 
 const PEATIO = 'api/v2/peatio/account/balances';
@@ -39,7 +39,7 @@ describe('resource/service_accounts', () => {
     assert.deepEqual(await plain.client.send('POST', '/resource/service_accounts', { totp_code: '000000' }).then((r) => [r.status, r.body]), [400, { errors: ['resource.service_accounts.2fa_disabled'] }]);
     assert.deepEqual(await u.client.send('POST', '/resource/service_accounts', { totp_code: '000000' }).then((r) => [r.status, r.body]), [422, { errors: ['resource.service_accounts.invalid_totp'] }]);
     assert.deepEqual((await newAccount(u, { role: 'superadmin' })).body, { errors: ['resource.service_accounts.invalid_role'] });
-    assert.deepEqual((await newAccount(u, { role: 'trader' })).body, { errors: ['role.doesnt_exist'] });
+    assert.deepEqual((await newAccount(u, { role: 'quant' })).body, { errors: ['role.doesnt_exist'] });
     assert.equal((await newAccount(u)).status, 201);
     assert.equal((await newAccount(u)).status, 201);
     assert.deepEqual(await newAccount(u).then((r) => [r.status, r.body]), [422, { errors: ['resource.service_accounts.limit_reached'] }]);
@@ -65,6 +65,8 @@ describe('resource/service_accounts/api_keys', () => {
     }
     assert.deepEqual((await other.client.send('POST', '/resource/service_accounts/api_keys', { service_account_uid: sa.uid, algorithm: 'HS256', totp_code: 'x' })).body, { errors: ['resource.service_account.doesnt_exist'] });
     assert.deepEqual((await u.client.get('/resource/service_accounts/api_keys', { service_account_uid: sa.uid, ordering: 'sideways' })).body, { errors: ['resource.service_accounts.invalid_ordering'] });
+    assert.deepEqual(await u.client.get('/resource/service_accounts/api_keys', { service_account_uid: sa.uid, ordering: 'sideways', page: '0', limit: 'x' }).then((r) => [r.status, r.body]),
+      [422, { errors: ['resource.service_accounts.invalid_ordering', 'non_positive_page', 'non_integer_limit'] }]);
     assert.deepEqual((await u.client.send('POST', '/resource/service_accounts/api_keys', { service_account_uid: sa.uid, algorithm: 'HS256' })).body, { errors: ['resource.service_accounts.missing_totp', 'resource.serviceaccount.empty_totp_code'] });
     assert.equal((await del(u, `/resource/service_accounts/api_keys/${created.body.kid}`, { service_account_uid: sa.uid, totp_code: u.code() })).status, 204);
     assert.deepEqual(await del(u, `/resource/service_accounts/api_keys/${created.body.kid}`, { service_account_uid: sa.uid, totp_code: u.code() }).then((r) => [r.status, r.body]), [404, { errors: ['record.not_found'] }]);

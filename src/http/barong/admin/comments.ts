@@ -19,7 +19,9 @@ const PREFIX = 'admin.user';
 
 /**
  * Admins' comments on a user (BARONG.md §8.7). Barong checks no ability here (quirk #9); Warden
- * requires read/create/update/destroy Comment. Writes answer the commented user's UserWithKYC.
+ * (fix #9) guards them with the models of Barong's abilities file (§16.3), as its own
+ * recommendation says: reading needs read User, writing update User (a comment is part of the
+ * user's record). Writes answer the commented user's UserWithKYC.
  */
 export async function adminCommentRoutes(app: FastifyInstance, { c }: { c: Container }) {
   adminGuard(app, c);
@@ -29,7 +31,7 @@ export async function adminCommentRoutes(app: FastifyInstance, { c }: { c: Conta
   const decrypt = decryptor(c);
 
   app.get('/users/comments', {
-    config: { ability: ['read', 'Comment'] },
+    config: { ability: ['read', 'User'] },
     schema: { tags, security, summary: 'Comments on a user, oldest first (paginated)', querystring: ListQuery },
   }, async (req, reply) => {
     const p = parseChecked(ListQuery, mergedParams(req), PREFIX, pageErrors);
@@ -41,7 +43,7 @@ export async function adminCommentRoutes(app: FastifyInstance, { c }: { c: Conta
   });
 
   app.post('/users/comments', {
-    config: { ability: ['create', 'Comment'] },
+    config: { ability: ['update', 'User'] },
     schema: { tags, security, summary: 'Comment on a user; answers his UserWithKYC', body: CreateBody },
   }, async (req, reply) => {
     const p = parseChecked(CreateBody, mergedParams(req), PREFIX, commentErrors);
@@ -49,7 +51,7 @@ export async function adminCommentRoutes(app: FastifyInstance, { c }: { c: Conta
   });
 
   app.put('/users/comments', {
-    config: { ability: ['update', 'Comment'] },
+    config: { ability: ['update', 'User'] },
     schema: { tags, security, summary: 'Edit a comment (title and/or data); answers the user\'s UserWithKYC', body: UpdateBody },
   }, async (req) => {
     const p = parseChecked(UpdateBody, mergedParams(req), PREFIX, commentErrors);
@@ -57,7 +59,7 @@ export async function adminCommentRoutes(app: FastifyInstance, { c }: { c: Conta
   });
 
   app.delete('/users/comments', {
-    config: { ability: ['destroy', 'Comment'] },
+    config: { ability: ['update', 'User'] },
     schema: { tags, security, summary: 'Delete a comment; answers the user\'s UserWithKYC', querystring: IdQuery },
   }, async (req) => {
     const p = parseChecked(IdQuery, mergedParams(req), PREFIX, () => []);

@@ -11,14 +11,17 @@ const AccountsQuery = P.obj({
   limit: P.opt(P.int({ 'x-invalid': 'non_integer_limit' })),
 });
 
-/** Service accounts for admins (BARONG.md §16.4; Warden's addition), with their owner. */
+/**
+ * Service accounts for admins (BARONG.md §16.4; Warden's addition), with their owner. Guarded by
+ * read User (Barong's abilities file has no ServiceAccount model; the rows carry the owner's User).
+ */
 export async function adminServiceAccountRoutes(app: FastifyInstance, { c }: { c: Container }) {
   adminGuard(app, c);
   const tags = ['admin'];
   const security: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 
   app.get('/service_accounts', {
-    config: { ability: ['read', 'ServiceAccount'] },
+    config: { ability: ['read', 'User'] },
     schema: { tags, security, summary: 'Service accounts, all or one owner\'s, id order (paginated)', querystring: AccountsQuery },
   }, async (req, reply) => {
     const p = parseParams(AccountsQuery, mergedParams(req), 'admin.serviceaccount');
