@@ -149,7 +149,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     const keys = loadKeys({ jwtPrivateKey: config.JWT_PRIVATE_KEY, encryptionKey: config.ENCRYPTION_KEY, algorithm: config.JWT_ALGORITHM, dataDir: config.dataDir, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS });
     await assertKeysMatchDatabase(db, keys);
     const management = { settings: config.MANAGEMENT_API_FILE ? readManagementFile(config.MANAGEMENT_API_FILE) : NO_MANAGEMENT, now };
-    const seeds = config.SEEDS_FILE ? readSeedsFile(config.SEEDS_FILE) : defaultSeeds(config.API_PREFIX);
+    const seeds = config.SEEDS_FILE ? fromFile('SEEDS_FILE', config.SEEDS_FILE, readSeedsFile) : defaultSeeds(config.API_PREFIX);
     await applySeeds(db, seeds);
     commonPasswordMatcher(); // load the dictionary now, not on the first sign-up
     const geoip = await openGeoIp({ path: config.GEOIP_DB_PATH });
@@ -157,7 +157,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     const transport = o.mailTransport ?? (config.SMTP_URL
       ? new SmtpMailTransport(config.SMTP_URL)
       : new FileMailTransport(path.join(config.dataDir, 'mail'), logger));
-    const mailMap = config.MAIL_TEMPLATES_FILE ? loadMailMap(config.MAIL_TEMPLATES_FILE) : MailMap.defaults();
+    const mailMap = config.MAIL_TEMPLATES_FILE ? fromFile('MAIL_TEMPLATES_FILE', config.MAIL_TEMPLATES_FILE, loadMailMap) : MailMap.defaults();
     const mailer = new MailDispatcher({
       db, transport, logger, appUrl: config.APP_URL, appName: config.APP_NAME, defaultLanguage: config.DEFAULT_LANGUAGE,
       from: config.MAIL_FROM, maxAttempts: config.MAIL_MAX_ATTEMPTS, now: () => new Date(now()),
@@ -274,7 +274,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     return {
       eventApi, antiPhishing, freezes, oauth, auth0, kycProfiles, tokenAuth, management,
       config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
-      abilities: new Abilities(config.ABILITIES_FILE ? readAbilitiesFile(config.ABILITIES_FILE) : DEFAULT_ABILITIES), kycDocuments,
+      abilities: new Abilities(config.ABILITIES_FILE ? fromFile('ABILITIES_FILE', config.ABILITIES_FILE, readAbilitiesFile) : DEFAULT_ABILITIES), kycDocuments,
       adminUsers: buildAdminUsers({
         db, events, labels: identity.labels, profiles: kycProfiles.profiles, otp, apiKeys, sessions, dataStorage: kycProfiles.dataStorage,
         serviceAccountKeys: (ownerId, q) => serviceAccounts.deactivateKeysOfOwner(ownerId, q),
@@ -321,5 +321,15 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
   } catch (err) {
     await Promise.allSettled([kv.close(), db.close()]);
     throw err;
+  }
+}
+
+/** A setting's file read at boot; its failure names the variable (a YAML parser's message alone does not). */
+function fromFile<T>(variable: string, file: string, read: (file: string) => T): T {
+  try {
+    return read(file);
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.includes(variable) ? message : `${variable} (${file}): ${message}`);
   }
 }

@@ -63,3 +63,22 @@ test('JWT_PRIVATE_KEY_PATH: the file becomes JWT_PRIVATE_KEY; unreadable, non-PE
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('values only their use could reject before are checked at load, all in one error', () => {
+  try {
+    loadConfig({
+      ENCRYPTION_KEY: 'short', TRUST_PROXY: 'loopback,not an ip!!', JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----',
+      SEEDS_FILE: '/nonexistent/seeds.yml', ABILITIES_FILE: '/nonexistent/abilities.yml', GEOIP_DB_PATH: '/nonexistent/geo.mmdb',
+    });
+    assert.fail('expected ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const names = e.problems.map((p) => p.split(':')[0]);
+    assert.deepEqual(names.sort(), ['ABILITIES_FILE', 'ENCRYPTION_KEY', 'GEOIP_DB_PATH', 'JWT_PRIVATE_KEY', 'SEEDS_FILE', 'TRUST_PROXY']);
+    assert.ok(e.problems.some((p) => p.includes('"not an ip!!"')));
+  }
+  assert.throws(() => loadConfig({ JWT_PRIVATE_KEY: 'garbage' }), (e: unknown) => e instanceof ConfigError && e.problems[0].startsWith('JWT_PRIVATE_KEY: neither a PEM'));
+  const ok = loadConfig({ ENCRYPTION_KEY: 'ab'.repeat(32), TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::/32' });
+  assert.equal(ok.ENCRYPTION_KEY, 'ab'.repeat(32));
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+});

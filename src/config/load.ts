@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { EnvSchema, type Env } from './schema.js';
 import { rubyRegexpToJs } from '../lib/password/policy.js';
-import { parseIpRanges } from '../lib/ip.js';
+import { isCidr, parseIpRanges } from '../lib/ip.js';
+import { parseEncryptionKey } from '../lib/aead.js';
 
 /** `perIp`: the rule counts per client address, so RATE_LIMIT_EXEMPT_IPS applies to it. */
 export interface RateRule { readonly count: number; readonly seconds: number; readonly perIp?: boolean }
@@ -66,7 +68,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (env.SMS_PROVIDER === 'twilio') {
     for (const k of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_VERIFY_SERVICE_SID'] as const) if (!env[k]) problems.push(`${k}: required when SMS_PROVIDER=twilio`);
   }
+  checkFiles(env, problems);
   const jwtPrivateKey = readKeyFile(env, problems);
+  if (env.JWT_PRIVATE_KEY_PATH === undefined) checkJwtKey(env.JWT_PRIVATE_KEY, problems);
+  if (env.ENCRYPTION_KEY !== undefined) {
+    try { parseEncryptionKey(env.ENCRYPTION_KEY); } catch { problems.push('ENCRYPTION_KEY: must be 32 bytes, as 64 hex chars or base64'); }
+  }
+  checkTrustProxy(env.TRUST_PROXY, problems);
   let rateLimitExemptRanges: string[] = [];
   try { rateLimitExemptRanges = parseIpRanges(env.RATE_LIMIT_EXEMPT_IPS); } catch (e) { problems.push(`RATE_LIMIT_EXEMPT_IPS: ${(e as Error).message}`); }
   const corsOrigins = parseCors(env.CORS_ORIGINS ?? '*', problems);
@@ -103,6 +111,40 @@ function parseRates(env: Env, problems: string[]): Config['rates'] {
     resetIp: one('RATE_LIMIT_RESET_IP', true), resetAccount: one('RATE_LIMIT_RESET_ACCOUNT'),
     signupIp: one('RATE_LIMIT_SIGNUP_IP', true),
   };
+}
+
+/** Every *_FILE and *_PATH variable names a file Warden reads at boot: it must be readable now. */
+function checkFiles(env: Env, problems: string[]): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!/_(FILE|PATH)$/.test(name) || name === 'JWT_PRIVATE_KEY_PATH' || typeof value !== 'string') continue;
+    try { accessSync(path.resolve(value), fsConstants.R_OK); } catch (e) {
+      problems.push(`${name}: cannot read ${value} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
+
+/** JWT_PRIVATE_KEY is a PEM (newlines may be written \\n) or, for older setups, a file path. */
+function checkJwtKey(value: string | undefined, problems: string[]): void {
+  if (value === undefined) return;
+  let pem = value;
+  if (!value.includes('-----BEGIN')) {
+    try { pem = readFileSync(path.resolve(value), 'utf8'); } catch {
+      problems.push('JWT_PRIVATE_KEY: neither a PEM private key nor a readable file holding one');
+      return;
+    }
+  }
+  try { createPrivateKey(pem.replace(/\\n/g, '\n')); } catch {
+    problems.push('JWT_PRIVATE_KEY: not a PEM private key that can be read');
+  }
+}
+
+/** TRUST_PROXY: true, false, a hop count, or names/CIDRs as proxy-addr takes them. */
+function checkTrustProxy(value: string, problems: string[]): void {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'true' || v === 'false' || /^\d+$/.test(v)) return;
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const bad = v.split(',').map((s) => s.trim()).filter((s) => s && !names.has(s) && !isCidr(s));
+  if (bad.length) problems.push(`TRUST_PROXY: ${bad.map((b) => `"${b}"`).join(', ')} is not true, false, a hop count, loopback, linklocal, uniquelocal or an address/CIDR`);
 }
 
 /** JWT_PRIVATE_KEY_PATH is read here, once, so the rest of Warden only ever sees JWT_PRIVATE_KEY. */
