@@ -287,7 +287,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       resets: new PasswordResetService(identity),
       userAccounts: new UserAccountService(identity),
       callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
-      whitelinks: new WhitelinkService(db, kv),
+      whitelinks: new WhitelinkService(db, kv, { cache: policy, log: logger }),
       nebeus: buildNebeus({
         db, identity, accounts, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
         settings: {
