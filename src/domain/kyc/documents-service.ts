@@ -132,10 +132,17 @@ export class DocumentService {
     return result.rows;
   }
 
+  /** Barong's two checks (§7.5 step 2): `limit_reached` only when already over the limit (`unless count <= limit`). */
   private checkLimit(existing: number, adding: number): void {
     const limit = this.d.settings.docNumLimit;
-    if (existing >= limit) throw new AppError('resource.documents.limit_reached');
+    if (existing > limit) throw new AppError('resource.documents.limit_reached');
     if (existing + adding > limit) throw new AppError('resource.documents.limit_will_be_reached');
+  }
+
+  /** An upload with more files than one request may carry: refused with the key the count checks give. */
+  async refuseTooManyFiles(user: User): Promise<never> {
+    this.checkLimit(await documentsRepo.countForUser(this.d.db, user.id), Infinity);
+    throw new AppError('resource.documents.limit_will_be_reached');
   }
 
   private submit(user: User, identificator: string): void {

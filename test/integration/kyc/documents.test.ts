@@ -198,7 +198,7 @@ describe('limits: size and count (DOC_NUM_LIMIT=3, UPLOAD_SIZE_MAX_RANGE=1, REQU
     assert.deepEqual(tiny.body, { errors: ['upload.File size should be greater than 8 Bytes'] });
   });
 
-  test('too many files in one request, then limit_will_be_reached and limit_reached', async () => {
+  test('too many files in one request, then limit_will_be_reached; limit_reached only when already over the limit (§7.5)', async () => {
     const client = await activeUser(s);
     const four = await postMultipart(s, client, '/resource/documents', [...parts, ...[1, 2, 3, 4].map((i) => file(jpeg(), `${i}.jpg`))]);
     assert.deepEqual([four.status, four.body], [400, { errors: ['resource.documents.limit_will_be_reached'] }]);
@@ -206,8 +206,15 @@ describe('limits: size and count (DOC_NUM_LIMIT=3, UPLOAD_SIZE_MAX_RANGE=1, REQU
     const two = await postMultipart(s, client, '/resource/documents', [...parts, file(jpeg(), 'c.jpg'), file(png(), 'd.png')]);
     assert.deepEqual([two.status, two.body], [400, { errors: ['resource.documents.limit_will_be_reached'] }]);
     assert.equal((await postMultipart(s, client, '/resource/documents', [...parts, file(pdf(), 'e.pdf')])).status, 201);
-    const full = await postMultipart(s, client, '/resource/documents', [...parts, file(pdf(), 'f.pdf')]);
-    assert.deepEqual([full.status, full.body], [400, { errors: ['resource.documents.limit_reached'] }]);
-    assert.equal((await client.get('/resource/documents')).body.length, 3);
+    const atLimit = await postMultipart(s, client, '/resource/documents', [...parts, file(pdf(), 'f.pdf')]);
+    assert.deepEqual([atLimit.status, atLimit.body], [400, { errors: ['resource.documents.limit_will_be_reached'] }], 'exactly DOC_NUM_LIMIT documents: count <= limit passes the first check');
+    // Proofs of residence are documents too and have no count limit: they take the user over it.
+    const address = await postMultipart(s, client, '/resource/addresses', [field('country', 'UA'), field('address', 'Main 1'), field('city', 'Kyiv'), field('postcode', '01001'), file(png(), 'bill.png')]);
+    assert.equal(address.status, 201, JSON.stringify(address.body));
+    const over = await postMultipart(s, client, '/resource/documents', [...parts, file(pdf(), 'g.pdf')]);
+    assert.deepEqual([over.status, over.body], [400, { errors: ['resource.documents.limit_reached'] }]);
+    const overMany = await postMultipart(s, client, '/resource/documents', [...parts, ...[1, 2, 3, 4].map((i) => file(jpeg(), `${i}.jpg`))]);
+    assert.deepEqual([overMany.status, overMany.body], [400, { errors: ['resource.documents.limit_reached'] }]);
+    assert.equal((await client.get('/resource/documents')).body.length, 4);
   });
 });

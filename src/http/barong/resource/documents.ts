@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../../container.js';
-import { AppError, ValidationError } from '../../../errors/app-error.js';
+import { ValidationError } from '../../../errors/app-error.js';
 import { DOC_CATEGORIES, parseDate } from '../../../domain/kyc/documents-rules.js';
 import { documentListEntity } from '../document-entity.js';
 import { isBlank, P, parseParams } from '../params.js';
@@ -38,7 +38,7 @@ export async function resourceDocumentRoutes(app: FastifyInstance, { c }: { c: C
     try {
       read = await readUpload(req);
     } catch (err) {
-      if (err instanceof TooManyFilesError) throw new AppError('resource.documents.limit_will_be_reached');
+      if (err instanceof TooManyFilesError) return k.documents.refuseTooManyFiles(user);
       throw err;
     }
     const errors: string[] = [];
