@@ -124,6 +124,7 @@ export const ERROR_KEYS = {
   'admin.user.state_no_change': 422,
   'admin.user.otp_no_change': 422,
   'admin.user.role_no_change': 422,
+  'admin.user.email_no_change': 422,
   'superadmin.user.update_email': 422,
   'admin.label.doesnt_exist': 404,
   'admin.storage.doesnt_exist': 404,

@@ -152,7 +152,8 @@ export class UsersAdmin {
     const email = normalizeEmail(input);
     const errors = emailErrors(email);
     if (errors.length) throw new ModelError(errors);
-    if (email === user.email) return;
+    // Like state and 2FA (§8.7 "value unchanged"): re-sending the current address is an error, not a silent 200.
+    if (email === user.email) throw new AppError('admin.user.email_no_change');
     const sameOwner = email.toLowerCase() === user.email.toLowerCase();
     if (!sameOwner && (await usersRepo.emailTaken(this.d.db, email))) throw new ModelError(['email.taken']);
     await this.write(async (q) => {

@@ -234,6 +234,14 @@ describe('POST /admin/users/update and PUT /admin/users', () => {
     const ev = await eventsSince(t, events);
     assert.deepEqual(ev.map(([n, rec, ch]) => [n, rec.email, ch]), [['model.user.updated', fresh, { email: u.email }]]);
   });
+
+  test('email: the current address → 422 admin.user.email_no_change, nothing written', async () => {
+    const u = await makeUser(t);
+    const events = await lastEventId(t);
+    assert.deepEqual(answer(await superadmin.put('/users', { uid: u.uid, email: u.email })), errors(422, 'admin.user.email_no_change'));
+    assert.deepEqual(answer(await superadmin.put('/users', { uid: u.uid, email: ` ${u.email} ` })), errors(422, 'admin.user.email_no_change'), 'compared as stored');
+    assert.deepEqual(await eventsSince(t, events), []);
+  });
 });
 
 describe('POST /admin/users/role', () => {
