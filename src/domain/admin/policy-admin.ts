@@ -72,8 +72,9 @@ export class PermissionsAdmin {
   }
 
   /**
-   * Changes the given fields. Unlike Barong, the verb and action lists apply here too: a stored
-   * `ALL` action would silently do nothing at the gateway.
+   * Changes the given fields, upper-cased. As in Barong (§8.4) the verb and action lists are not
+   * checked here (action `all` is stored as `ALL`; the gateway ignores a rule it cannot apply);
+   * only the column lengths are.
    */
   async update(admin: User, ctx: RequestContext, id: number, patch: PermissionInput): Promise<Permission> {
     this.authorize(admin);
@@ -87,7 +88,7 @@ export class PermissionsAdmin {
         action: (patch.action ?? current.action).toUpperCase(),
         topic: patch.topic ?? current.topic,
       };
-      this.checkValues(fields);
+      this.checkLengths(fields);
       const p = await adminPermissionsRepo.update(q, id, fields);
       await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'permissions', action: 'update', params: { permission: view(p), before: view(current) } });
       return p;
@@ -113,8 +114,12 @@ export class PermissionsAdmin {
   private checkValues(f: PermissionFields): void {
     if (!(PERMISSION_VERBS as readonly string[]).includes(f.verb)) throw new AppError('admin.permissions.invalid_verb');
     if (!(PERMISSION_ACTIONS as readonly string[]).includes(f.action)) throw new AppError('admin.permissions.invalid_action');
+    this.checkLengths(f);
+  }
+
+  private checkLengths(f: PermissionFields): void {
     // The columns are varchar(255): a longer value is a model error, not a database failure.
-    const long = (['role', 'path', 'topic'] as const).filter((k) => (f[k]?.length ?? 0) > 255).map((k) => `${k}.too_long`);
+    const long = (['role', 'verb', 'path', 'action', 'topic'] as const).filter((k) => (f[k]?.length ?? 0) > 255).map((k) => `${k}.too_long`);
     if (long.length) throw new ModelError(long);
   }
 }

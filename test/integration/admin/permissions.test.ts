@@ -67,16 +67,19 @@ describe('POST admin/permissions', () => {
 });
 
 describe('PUT and DELETE admin/permissions', () => {
-  test('update changes only the given fields (upper-cased) → 200; unknown id → 404; the same value checks as create', async () => {
+  test('update changes only the given fields (upper-cased) → 200; unknown id → 404; no verb/action list (BARONG.md §8.4)', async () => {
     await root.post('/permissions', { role: 'member', verb: 'GET', path: 'api/v2/upd', action: 'ACCEPT' });
     const p = await last();
     const since = await lastActivityId(t);
     assert.deepEqual(answer(await root.put('/permissions', { id: p.id, verb: 'post', topic: 't1' })), [200, '']);
     assert.deepEqual({ ...(await last()) }, { ...p, verb: 'POST', topic: 't1' });
     assert.deepEqual((await adminActivities(t, root.user, since)).map((a) => [a[0], a[1], a[3].before.verb, a[3].permission.verb]), [['permissions', 'update', 'GET', 'POST']]);
-    assert.deepEqual(answer(await root.put('/permissions', { id: p.id, action: 'all' })), errors(422, 'admin.permissions.invalid_action'));
-    assert.deepEqual(answer(await root.put('/permissions', { id: p.id, verb: 'any' })), errors(422, 'admin.permissions.invalid_verb'));
-    assert.deepEqual((await last()).verb, 'POST', 'nothing changed');
+    assert.deepEqual(answer(await root.put('/permissions', { id: p.id, action: 'all' })), [200, '']);
+    assert.equal((await last()).action, 'ALL', 'stored upper-cased, whatever the case');
+    assert.deepEqual(answer(await root.put('/permissions', { id: p.id, verb: 'any', action: 'aLl' })), [200, '']);
+    assert.deepEqual([(await last()).verb, (await last()).action], ['ANY', 'ALL']);
+    assert.deepEqual(answer(await root.put('/permissions', { id: p.id, verb: 'x'.repeat(256) })), errors(422, 'verb.too_long'));
+    assert.deepEqual((await last()).verb, 'ANY', 'nothing changed');
     assert.deepEqual(answer(await root.put('/permissions', { id: 999999, role: 'member' })), errors(404, 'admin.permission.doesnt_exist'));
     assert.deepEqual(answer(await root.put('/permissions', { role: 'member' })), errors(422, 'admin.permission.missing_id'));
     assert.deepEqual(answer(await root.put('/permissions', { id: 'x', path: '' })), errors(422, 'invalid', 'admin.permission.empty_path'));
