@@ -55,6 +55,9 @@ test('admin create makes an active superadmin once; weak passwords are refused',
   assert.match(weak.stderr, /password\.weak/);
   assert.ok(!weak.stderr.includes('Password1') && !ok.stdout.includes('Tecohvi0-Xq'), 'passwords are not echoed');
   assert.equal(warden('admin', 'create', '--email', 'x@example.com').status, 2, 'usage error without a password');
+  const typo = warden('admin', 'create', '--email', 'wizard@example.com', '--password', 'Tecohvi0-Xq', '--role', 'wizard');
+  assert.equal(typo.status, 1, 'a role no permission names is refused');
+  assert.match(typo.stderr, /role\.doesnt_exist/);
 });
 
 test('a bad configuration stops the boot listing every bad variable', () => {

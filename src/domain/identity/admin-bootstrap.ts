@@ -1,4 +1,5 @@
 import { ModelError } from '../../errors/app-error.js';
+import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import { generateUid } from '../../lib/random.js';
 import { userEventForm } from '../events/event-log.js';
@@ -13,6 +14,8 @@ import type { IdentityDeps } from './deps.js';
 export async function createActiveUser(d: IdentityDeps, input: { email: string; password: string; role: string }): Promise<User | null> {
   const email = normalizeEmail(input.email);
   const errors = [...emailErrors(email), ...passwordErrors(input.password, d.settings.passwordPolicy)];
+  // A role is only real when permissions name it (§2.1): a typo would make a user no rule lets in.
+  if (!(await permissionsRepo.roleExists(d.db, input.role))) errors.push('role.doesnt_exist');
   if (errors.length) throw new ModelError(errors);
   if (await usersRepo.byEmail(d.db, email)) return null;
   const passwordDigest = await d.hasher.hash(input.password);
