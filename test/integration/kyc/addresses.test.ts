@@ -51,13 +51,15 @@ test('city and postcode may be blank; a second proof sets a rejected address bac
   assert.deepEqual([addr.city, addr.postcode], [null, null]);
 });
 
-test('parameters: missing and empty keys of resource.address, in declaration order', async () => {
+test('parameters: missing and empty keys of resource.address, in Barong\'s declaration order (country, address, upload, city, postcode)', async () => {
   const client = await activeUser(t);
   const none = await post(client, [field('x', 'y')]);
   assert.deepEqual([none.status, none.body], [422, { errors: [
     'resource.address.missing_country', 'resource.address.empty_country', 'resource.address.missing_address', 'resource.address.empty_address',
-    'resource.address.missing_city', 'resource.address.missing_postcode', 'resource.address.missing_upload',
+    'resource.address.missing_upload', 'resource.address.missing_city', 'resource.address.missing_postcode',
   ] }]);
+  const noFile = await post(client, [field('country', 'UA'), field('address', 'Main 1')]);
+  assert.deepEqual([noFile.status, noFile.body], [422, { errors: ['resource.address.missing_upload', 'resource.address.missing_city', 'resource.address.missing_postcode'] }]);
   const blank = await post(client, [field('country', ''), field('address', ' '), field('city', 'X'), field('postcode', 'Y'), file(jpeg(), 'a.jpg')]);
   assert.deepEqual(blank.body, { errors: ['resource.address.empty_country', 'resource.address.empty_address'] });
 });

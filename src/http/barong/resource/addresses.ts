@@ -5,12 +5,13 @@ import { P, parseParams } from '../params.js';
 import { callerOf, requireCaller } from './auth.js';
 import { readUpload, registerUploads, TooManyFilesError, withStorage } from './kyc-uploads.js';
 
+/** Barong's declaration order (app/api/v2/resource/addresses.rb): `upload` before `city` and `postcode`. */
 const UploadAddress = P.obj({
   country: P.str({ 'x-nonblank': true }),
   address: P.str({ 'x-nonblank': true }),
+  upload: P.any({ description: 'one or more files as upload[] (JPEG, PNG or PDF)' }),
   city: P.str({ description: 'may be blank' }),
   postcode: P.str({ description: 'may be blank' }),
-  upload: P.any({ description: 'one or more files as upload[] (JPEG, PNG or PDF)' }),
 });
 
 /** Proof of residence (BARONG.md §7.6). */
