@@ -73,13 +73,16 @@ export function activityEntity(a: ActivityRow) {
 
 /**
  * APIKey (BARONG.md §4); `secret` only on creation. Beyond Barong: `allowed_ips` and
- * `expires_at` (null = no limit).
+ * `expires_at`, present only when the key has them, so a key without limits has exactly
+ * Barong's key set.
  */
 export function apiKeyEntity(k: { kid: string; algorithm: string; scope: string[]; state: string; allowedIps: string[] | null; expiresAt: Date | null; createdAt: Date; updatedAt: Date }, secret?: string) {
   return {
     kid: k.kid, algorithm: k.algorithm, scope: k.scope, state: k.state,
     ...(secret !== undefined && k.algorithm.startsWith('HS') ? { secret } : {}),
-    allowed_ips: k.allowedIps, expires_at: iso(k.expiresAt), created_at: iso(k.createdAt), updated_at: iso(k.updatedAt),
+    ...(k.allowedIps !== null ? { allowed_ips: k.allowedIps } : {}),
+    ...(k.expiresAt !== null ? { expires_at: iso(k.expiresAt) } : {}),
+    created_at: iso(k.createdAt), updated_at: iso(k.updatedAt),
   };
 }
 
