@@ -26,7 +26,8 @@ export interface AdminUsersOptions {
   otp: { disableByAdmin(user: User): Promise<User> };
   apiKeys: { invalidate(kid: string): void };
   serviceAccountKeys: (ownerId: number, q: Queryable) => Promise<string[]>;
-  sessions: { destroyAllFor(uid: string): Promise<unknown> };
+  /** Unused: an admin state change ends no session (BARONG.md §10.4); kept until the container stops passing it. */
+  sessions?: unknown;
   documentsOf: (userId: number) => Promise<DocumentView[]>;
   dataStorage: { remove(user: User, title: string): Promise<boolean> };
   profileReview: ProfileReviewSettings;
@@ -36,7 +37,7 @@ export function buildAdminUsers(o: AdminUsersOptions): AdminUsers {
   const audit = new AdminActivityLog();
   const users = new UsersAdmin({
     db: o.db, events: o.events, audit, otp: o.otp, apiKeys: o.apiKeys, serviceAccountKeys: o.serviceAccountKeys,
-    sessions: o.sessions, documentsOf: o.documentsOf, dataStorage: o.dataStorage,
+    documentsOf: o.documentsOf, dataStorage: o.dataStorage,
   });
   return {
     users,

@@ -9,7 +9,7 @@ import { userEventForm, type EventLog } from '../events/event-log.js';
 import type { DocumentView } from '../kyc/documents-view.js';
 import { normalizeLabelPart } from '../labels/label-rules.js';
 import { emailErrors, normalizeEmail } from '../users/user-rules.js';
-import { LOGIN_STATES, type User } from '../users/user.js';
+import type { User } from '../users/user.js';
 import type { AdminActivityLog, ProtectingActor } from './users-admin-audit.js';
 import { loadUserKyc, referralUids, type AdminUserRow, type UserKyc } from './users-admin-view.js';
 
@@ -24,7 +24,6 @@ export interface UsersAdminDeps {
   apiKeys: { invalidate(kid: string): void };
   /** Active keys of the user's service accounts go off with his own (§2.1). */
   serviceAccountKeys: (ownerId: number, q: Queryable) => Promise<string[]>;
-  sessions: { destroyAllFor(uid: string): Promise<unknown> };
   documentsOf: (userId: number) => Promise<DocumentView[]>;
   dataStorage: { remove(user: User, title: string): Promise<boolean> };
 }
@@ -127,8 +126,9 @@ export class UsersAdmin {
 
   /**
    * Stored verbatim (Barong has no whitelist; labels may recompute it later, §3.1). Leaving
-   * `active` turns the user's and his service accounts' API keys off (§2.1); leaving the login
-   * states also ends his sessions.
+   * `active` turns the user's and his service accounts' API keys off (§2.1). His sessions stay
+   * (§10.4): the gateway refuses them with `authz.user_not_active` while the state is not a login
+   * state, and they work again once it is.
    */
   private async setState(who: ProtectingActor, user: User, state: string): Promise<void> {
     if (state === user.state) throw new AppError('admin.user.state_no_change');
@@ -145,7 +145,6 @@ export class UsersAdmin {
       return off;
     });
     for (const kid of kids) this.d.apiKeys.invalidate(kid);
-    if (!LOGIN_STATES.has(state)) await this.d.sessions.destroyAllFor(user.uid);
   }
 
   private async setEmail(who: ProtectingActor, user: User, input: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { activeUser } from '../../helpers/client.js';
+import { activeUser, UA } from '../../helpers/client.js';
 import { jpeg } from '../../fixtures/kyc/files.js';
 import { dayFromNow, field, file, postMultipart, userId } from '../kyc/helpers.js';
 import {
@@ -206,6 +206,24 @@ describe('POST /admin/users/update and PUT /admin/users', () => {
 
     assert.equal((await admin.put('/users', { uid: u.uid, state: 'active' })).status, 200, 'PUT takes state too');
     assert.equal((await userRow(t, u.uid)).state, 'active');
+  });
+
+  test('ban, lock or delete keeps the user\'s sessions (BARONG.md §10.4): refused with authz.user_not_active meanwhile, working again after', async () => {
+    const member = await activeUser(t);
+    const uid = (await member.get('/resource/users/me')).body.uid as string;
+    const gate = async () => {
+      const res = await t.app.inject({ method: 'GET', url: `${t.c.config.AUTHZ_PREFIX}${t.prefix}/resource/users/me`, headers: { 'user-agent': UA, cookie: `${t.c.config.SESSION_COOKIE_NAME}=${member.cookie}` } });
+      return [res.statusCode, res.body === '' ? null : JSON.parse(res.body)];
+    };
+    assert.deepEqual(await gate(), [200, null]);
+    for (const state of ['banned', 'locked', 'deleted']) {
+      assert.equal((await admin.post('/users/update', { uid, state })).status, 200, state);
+      assert.deepEqual(await gate(), [401, { errors: ['authz.user_not_active'] }], state);
+      assert.deepEqual(answer(await member.get('/resource/users/me')), errors(401, 'authz.user_not_active'), `${state}: resource API without a gateway too`);
+      assert.equal((await admin.post('/users/update', { uid, state: 'active' })).status, 200);
+      assert.deepEqual(await gate(), [200, null], `${state} lifted: the same session works`);
+      assert.equal((await member.get('/resource/users/me')).status, 200);
+    }
   });
 
   test('otp=false turns 2FA off like the user would (flag, otp label, API keys); never on', async () => {
