@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { otpauthUrl } from './otpauth.js';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
 
-test('otpauth URL: Barong parameter order, percent-encoded label and issuer', () => {
+test('otpauth URL: Barong parameter order, `@` as Vault writes it, the rest of label and issuer percent-encoded', () => {
   assert.equal(otpauthUrl('Warden', 'a@example.com', 'ABC234'),
-    'otpauth://totp/Warden:a%40example.com?algorithm=SHA1&digits=6&issuer=Warden&period=30&secret=ABC234');
+    'otpauth://totp/Warden:a@example.com?algorithm=SHA1&digits=6&issuer=Warden&period=30&secret=ABC234');
+  assert.equal(otpauthUrl('A:B/C?', 'x y#z@example.com', 'ABC234'),
+    'otpauth://totp/A%3AB%2FC%3F:x%20y%23z@example.com?algorithm=SHA1&digits=6&issuer=A%3AB%2FC%3F&period=30&secret=ABC234');
   const url = otpauthUrl('My Exchange & Co', 'x+y@example.com', 'ABC234');
   const [label, query] = url.slice('otpauth://totp/'.length).split('?');
   assert.deepEqual(label.split(':').map(decodeURIComponent), ['My Exchange & Co', 'x+y@example.com']);

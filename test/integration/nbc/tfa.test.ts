@@ -27,7 +27,7 @@ describe('/auth/qrcode', () => {
       const r = await client.call(method, '/auth/qrcode');
       assert.equal(r.status, 200);
       assert.match(r.body.qr, /^data:image\/png;base64,iVBORw0KGgo/);
-      assert.match(r.body.url, new RegExp(`^otpauth://totp/Warden:${encodeURIComponent(email).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\?`));
+      assert.match(r.body.url, new RegExp(`^otpauth://totp/Warden:${encodeURIComponent(email).replace(/%40/g, '@').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\?`));
     }
     assert.deepEqual(problems(await new NbcClient(t).post('//auth/qrcode')), [401, [['token_required', null]]]);
   });
