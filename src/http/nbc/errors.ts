@@ -31,6 +31,10 @@ const KNOWN: Record<string, Known> = {
   'auth.account_deleted': { status: 403, code: 'account_deleted', message: 'The account is deleted' },
   'auth.account_not_active': { status: 403, code: 'account_not_active', message: 'The account is not active' },
   'auth.too_many_requests': { status: 429, code: 'too_many_requests', message: 'Too many attempts, try again later' },
+  // The seed knows 400, 404 and 500 only: a failed captcha is 400 here (422 on the Barong door).
+  'identity.captcha.required': { status: 400, code: 'captcha_required', field: 'captcha_response', message: 'A captcha response is required' },
+  'identity.captcha.mandatory_fields': { status: 400, code: 'captcha_mandatory_fields', field: 'captcha_response', message: 'The captcha response lacks fields' },
+  'identity.captcha.verification_failed': { status: 400, code: 'captcha_verification_failed', field: 'captcha_response', message: 'Captcha verification failed' },
   'auth.token_required': { status: 401, code: 'token_required', message: 'An access token is required' },
   'auth.same_password': { status: 400, code: 'same_password', field: 'password', message: 'The new password is the current one' },
   'tokens.access.invalid': { status: 401, code: 'invalid_token', message: 'The access token is invalid, expired or its session has ended' },

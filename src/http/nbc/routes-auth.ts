@@ -1,9 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
+import { checkCaptcha } from '../barong/common.js';
 import { parseBody } from './body.js';
 import { authorizationToken, callerOf, clearRefreshCookie, ctxOf, refreshTokenOf, routes, security, sendTokens, tokenGuard } from './http-kit.js';
 import * as S from './schemas.js';
+
+/** The sign-in body with `"otp": null` taken as no code (the seed makes it optional, clients send null). */
+function withoutNullOtp(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || (body as { otp?: unknown }).otp !== null) return body;
+  const { otp: _none, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
 
 /** NBC gate `/auth/*`: sign-in, second factor, tokens, log-out and password recovery. */
 export async function nbcAuthRoutes(app: FastifyInstance, { c }: { c: Container }) {
@@ -14,12 +22,15 @@ export async function nbcAuthRoutes(app: FastifyInstance, { c }: { c: Container 
   r.post('/auth/sign-in', {
     schema: {
       summary: 'Sign in: 200 with the access token as a JSON string; the refresh token as a cookie and X-Refresh-Token',
-      description: 'Unknown email → 404; wrong password, missing or wrong second factor → 400. `otp` is the authenticator (or recovery) code for type `google`, the mailed code for type `email`.',
+      description: 'Unknown email → 404; wrong password, missing or wrong second factor → 400. `otp` is the authenticator (or recovery) code for type `google`, '
+        + 'the mailed code for type `email`; "" and null count as no code. Captcha (`session_create`) as on the Barong door.',
       body: S.SignIn, response: { 200: S.TokenString },
     },
   }, async (req, reply) => {
-    const p = parseBody(S.SignIn, req.body);
-    return sendTokens(c, reply, await auth.signIn.signIn(p, ctxOf(c, req)));
+    const p = parseBody(S.SignIn, withoutNullOtp(req.body));
+    const ctx = ctxOf(c, req);
+    await checkCaptcha(c, 'session_create', p.captcha_response, ctx.ip);
+    return sendTokens(c, reply, await auth.signIn.signIn({ email: p.email, password: p.password, otp: p.otp || undefined }, ctx));
   });
 
   r.post('/auth/sign-in/psw/check', {
@@ -83,9 +94,15 @@ export async function nbcAuthRoutes(app: FastifyInstance, { c }: { c: Container 
   });
 
   r.post('/auth/recovery/psw', {
-    schema: { summary: 'Mail a password recovery code; 204 whether or not the email has an account', body: S.EmailOnly, response: { 204: Type.Null() } },
+    schema: {
+      summary: 'Mail a password recovery code; 204 whether or not the email has an account (captcha `password_reset`)',
+      body: S.RecoveryRequest, response: { 204: Type.Null() },
+    },
   }, async (req, reply) => {
-    await auth.recovery.request(parseBody(S.EmailOnly, req.body).email, ctxOf(c, req));
+    const p = parseBody(S.RecoveryRequest, req.body);
+    const ctx = ctxOf(c, req);
+    await checkCaptcha(c, 'password_reset', p.captcha_response, ctx.ip);
+    await auth.recovery.request(p.email, ctx);
     return reply.status(204).send();
   });
 

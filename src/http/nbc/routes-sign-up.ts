@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Container } from '../../container.js';
 import { AppError } from '../../errors/app-error.js';
 import { REGISTRATION_TOKEN_PREFIX } from '../../domain/registration/registration-service.js';
+import { checkCaptcha } from '../barong/common.js';
 import { parseBody } from './body.js';
 import { authorizationToken, callerOf, ctxOf, routes, security, sendTokens, tokenGuard } from './http-kit.js';
 import * as S from './schemas.js';
@@ -22,9 +23,16 @@ export async function nbcSignUpRoutes(app: FastifyInstance, { c }: { c: Containe
   const reg = c.tokenAuth.registration;
 
   r.post('/auth/sign-up/email/get-code', {
-    schema: { summary: 'Step 1: mail a sign-up code (204 always; an existing account gets a notice instead)', body: S.EmailOnly, response: { 204: Type.Null() } },
+    schema: {
+      summary: 'Step 1: mail a sign-up code (204 always; an existing account gets a notice instead; captcha `user_create`)',
+      body: S.SignUpGetCode, response: { 204: Type.Null() },
+    },
   }, async (req, reply) => {
-    await reg.requestCode(parseBody(S.EmailOnly, req.body).email, ctxOf(c, req));
+    const p = parseBody(S.SignUpGetCode, req.body);
+    const ctx = ctxOf(c, req);
+    // The later steps need this step's mailed code, so the captcha guards the whole sign-up here.
+    await checkCaptcha(c, 'user_create', p.captcha_response, ctx.ip);
+    await reg.requestCode(p.email, ctx);
     return reply.status(204).send();
   });
 

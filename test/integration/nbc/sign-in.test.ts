@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { activeUser, uniqueEmail } from '../../helpers/client.js';
+import { createActiveUser } from '../../../src/domain/identity/admin-bootstrap.js';
 import { usersRepo } from '../../../src/db/repositories/users.js';
 import { enableOtp } from '../../helpers/otp.js';
 import { NbcClient, PASSWORD, activities, claimsOf, codeOf, lastActivityId, mailAfter, problems } from './nbc-client.js';
@@ -79,6 +82,18 @@ describe('POST /auth/sign-in (seed 003 contract)', () => {
     assert.deepEqual(problems(await c.call('POST', '/auth/sign-in', { raw: 'x', headers: { 'content-type': 'text/plain' } })), [400, [['invalid_body', null]]]);
     assert.deepEqual(problems(await c.call('POST', '/auth/sign-in', { raw: '<x/>', headers: { 'content-type': 'application/xml' } })), [415, [['unsupported_media_type', null]]]);
     assert.deepEqual(problems(await c.post('/auth/sign-in', { email: 'x'.repeat(300), password: PASSWORD })), [400, [['too_long', 'email']]]);
+  });
+
+  test('"otp": "" and "otp": null are no code (optional in the seed): 200 without 2FA, 400 otp_required with it', async () => {
+    const { email } = await barongUser();
+    assert.equal((await new NbcClient(t).post('/auth/sign-in', { email, password: PASSWORD, otp: '' })).status, 200);
+    assert.equal((await new NbcClient(t).post('/auth/sign-in', { email, password: PASSWORD, otp: null })).status, 200);
+    const totpEmail = uniqueEmail('otpnull');
+    await enableOtp(t, await activeUser(t, totpEmail));
+    const c = new NbcClient(t);
+    assert.deepEqual(problems(await c.post('/auth/sign-in', { email: totpEmail, password: PASSWORD, otp: '' })), [400, [['otp_required', 'otp']]]);
+    assert.deepEqual(problems(await c.post('/auth/sign-in', { email: totpEmail, password: PASSWORD, otp: null })), [400, [['otp_required', 'otp']]]);
+    assert.deepEqual(problems(await c.post('/auth/sign-in', { email, password: PASSWORD, otp: 123456 })), [400, [['invalid_type', 'otp']]], 'a number is still no string');
   });
 
   test('success and failure are recorded as session activities; a new-login mail is sent', async () => {
@@ -196,5 +211,68 @@ describe('rate limits as the Barong login', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('captcha (CAPTCHA_PROTECTED_ENDPOINTS), as on the Barong and Nebeus doors', () => {
+  /** A siteverify stand-in: success iff the response is 'good'. */
+  async function withCaptcha(env: Record<string, string>, run: (app: TestApp) => Promise<void>) {
+    const siteverify = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        const ok = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('response') === 'good';
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: ok }));
+      });
+    });
+    await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve));
+    const verifyUrl = `http://127.0.0.1:${(siteverify.address() as AddressInfo).port}/siteverify`;
+    const app = await startTestApp({ CAPTCHA_PROVIDER: 'recaptcha', CAPTCHA_SECRET: 's', CAPTCHA_SITE_KEY: 'site', CAPTCHA_VERIFY_URL: verifyUrl, ...env });
+    try {
+      await run(app);
+    } finally {
+      await app.close();
+      await new Promise<void>((resolve) => siteverify.close(() => resolve()));
+    }
+  }
+  const REQUIRED = [400, [['captcha_required', 'captcha_response']]];
+  const FAILED = [400, [['captcha_verification_failed', 'captcha_response']]];
+
+  test('sign-in (session_create), sign-up get-code (user_create), recovery (password_reset): missing → 400 captcha_required, failed → 400 captcha_verification_failed', async () => {
+    await withCaptcha({}, async (app) => {
+      const email = uniqueEmail('captcha');
+      await createActiveUser(app.c.identity, { email, password: PASSWORD, role: 'member' });
+      const c = new NbcClient(app);
+      const missing = await c.post('/auth/sign-in', { email, password: PASSWORD });
+      assert.deepEqual(missing.body, { statusCode: 400, message: 'A captcha response is required', errors: [{ code: 'captcha_required', field: 'captcha_response' }] });
+      assert.deepEqual(problems(await c.post('/auth/sign-in', { email, password: PASSWORD, captcha_response: ' ' })), REQUIRED);
+      assert.deepEqual(problems(await c.post('/auth/sign-in', { email, password: PASSWORD, captcha_response: 'bad' })), FAILED);
+      assert.deepEqual(problems(await c.post('//auth/sign-in', { email, password: PASSWORD, captcha_response: { geetest: 'x' } })), FAILED);
+      assert.deepEqual(problems(await c.post('/auth/sign-in', { email })), [400, [['required', 'password']]], 'the body is checked first');
+      const ok = await c.post('/auth/sign-in', { email, password: PASSWORD, captcha_response: 'good' });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(typeof ok.body, 'string');
+
+      const newcomer = uniqueEmail('captcha-new');
+      assert.deepEqual(problems(await c.post('/auth/sign-up/email/get-code', { email: newcomer })), REQUIRED);
+      assert.deepEqual(problems(await c.post('/auth/sign-up/email/get-code', { email: newcomer, captcha_response: 'bad' })), FAILED);
+      await mailAfter(app, newcomer, /sign-up code/i, async () =>
+        assert.equal((await c.post('/auth/sign-up/email/get-code', { email: newcomer, captcha_response: 'good' })).status, 204));
+
+      assert.deepEqual(problems(await c.post('/auth/recovery/psw', { email })), REQUIRED);
+      assert.deepEqual(problems(await c.post('/auth/recovery/psw', { email, captcha_response: 'bad' })), FAILED);
+      assert.equal((await c.post('/auth/recovery/psw', { email, captcha_response: 'good' })).status, 204);
+    });
+  });
+
+  test('only the listed endpoint names: session_create alone leaves sign-up and recovery free', async () => {
+    await withCaptcha({ CAPTCHA_PROTECTED_ENDPOINTS: 'session_create' }, async (app) => {
+      const email = uniqueEmail('captcha-one');
+      await createActiveUser(app.c.identity, { email, password: PASSWORD, role: 'member' });
+      const c = new NbcClient(app);
+      assert.deepEqual(problems(await c.post('/auth/sign-in', { email, password: PASSWORD })), REQUIRED);
+      assert.equal((await c.post('/auth/sign-up/email/get-code', { email: uniqueEmail('free') })).status, 204);
+      assert.equal((await c.post('/auth/recovery/psw', { email })).status, 204);
+    });
   });
 });
