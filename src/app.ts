@@ -42,6 +42,7 @@ import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
 import { countInFlight, InFlight } from './http/in-flight.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
+import { addMultipartFieldsParser } from './http/multipart-fields.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
 import { consoleRoutes } from './http/console.js';
@@ -109,6 +110,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
 
   await app.register(cookie);
   await app.register(formbody);
+  addMultipartFieldsParser(app, 1024 * 1024);
   await app.register(cors, {
     // '*' is sent as '*' (rack-cors does the same without credentials), not the caller's Origin echoed back.
     origin: c.config.corsOrigins === '*' ? '*' : [...c.config.corsOrigins],

@@ -83,6 +83,35 @@ describe('JSON null parameters are never a 500', () => {
   });
 });
 
+describe('multipart/form-data parameters (§1.1)', () => {
+  const form = (fields: Record<string, string>, file = false) => {
+    const boundary = 'x-warden-test-boundary';
+    let body = '';
+    for (const [k, v] of Object.entries(fields)) body += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    if (file) body += `--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
+    return { payload: `${body}--${boundary}--\r\n`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'user-agent': 'multipart-test' } };
+  };
+
+  test('sign-up and password/validate take their parameters from a multipart form; a stray file is ignored', async () => {
+    const email = uniqueEmail();
+    const r = await t.app.inject({ method: 'POST', url: `${t.prefix}/identity/users`, ...form({ email, password: STRONG_PASSWORD }, true) });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.equal(JSON.parse(r.body).email, email);
+    const v = await t.app.inject({ method: 'POST', url: `${t.prefix}/identity/password/validate`, ...form({ password: 'Gol4aid1' }) });
+    assert.deepEqual([v.statusCode, JSON.parse(v.body)], [201, { entropy: 15 }]);
+    const missing = await t.app.inject({ method: 'POST', url: `${t.prefix}/identity/users`, ...form({ email: '' }) });
+    assert.deepEqual([missing.statusCode, JSON.parse(missing.body)], [422, { errors: ['identity.user.empty_email', 'identity.user.missing_password', 'identity.user.empty_password'] }]);
+  });
+
+  test('a multipart body without a boundary, or cut off, is a 400, never a 500', async () => {
+    const noBoundary = await t.app.inject({ method: 'POST', url: `${t.prefix}/identity/users`, payload: 'x', headers: { 'content-type': 'multipart/form-data' } });
+    assert.deepEqual([noBoundary.statusCode, JSON.parse(noBoundary.body)], [400, { errors: ['server.request.invalid_body'] }]);
+    const { headers } = form({});
+    const cut = await t.app.inject({ method: 'POST', url: `${t.prefix}/identity/users`, payload: '--x-warden-test-boundary\r\nContent-Disposition: form-data; name="email"\r\n\r\nabc', headers });
+    assert.equal(cut.statusCode, 400, cut.body);
+  });
+});
+
 describe('register_geetest', () => {
   test('without geetest set up the body is the JSON string "" (Barong renders its failure as JSON)', async () => {
     const r = await new Client(t).get('/identity/users/register_geetest');

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingFile } from '../../../domain/kyc/documents-files.js';
 import { StorageUnavailableError } from '../../../infra/storage/port.js';
+import { withoutMultipartFieldsParser } from '../../multipart-fields.js';
 import { mergedParams } from '../params.js';
 
 export interface ReadUpload {
@@ -19,11 +20,12 @@ export class TooManyFilesError extends Error {}
 const isUpload = (name: string) => name === 'upload' || /^upload\[\d*\]$/.test(name);
 
 /**
- * Multipart parsing for the upload routes only: registered inside their plugin, so the rest
- * of the application keeps refusing multipart bodies. A file over the size limit is read up to
+ * Multipart parsing with files for the upload routes only: registered inside their plugin, in
+ * place of the fields-only parser the rest of the application has (http/multipart-fields.ts). A file over the size limit is read up to
  * the limit and flagged `truncated` (Barong's model key names the limit), never buffered whole.
  */
 export async function registerUploads(app: FastifyInstance, limits: { maxBytes: number; maxFiles: number }): Promise<void> {
+  withoutMultipartFieldsParser(app);
   await app.register(multipart, {
     throwFileSizeLimit: false,
     limits: { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 50, fieldSize: 64 * 1024, parts: limits.maxFiles + 50, headerPairs: 100 },
