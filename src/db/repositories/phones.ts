@@ -64,6 +64,9 @@ export const phonesRepo = {
     );
     return r ? { digest: r.code_digest } : null;
   },
+  async removeById(q: Queryable, id: number): Promise<void> {
+    await q.query('DELETE FROM phones WHERE id = $1', [id]);
+  },
   /** Marks the number verified and forgets the code; false when it already was. */
   async markVerified(q: Queryable, id: number, at: Date): Promise<boolean> {
     const rows = await q.query(

@@ -59,6 +59,11 @@ export class ProfileService {
     });
   }
 
+  /** Management-created profiles (BARONG.md §9.2): in the state given (`drafted` by default), no author. */
+  createInState(user: User, fields: ProfileFields, state: ProfileState): Promise<ProfileRecord> {
+    return this.createAs(user, fields, state, null);
+  }
+
   /** Admin-created profiles start `submitted` with the admin as author (BARONG.md §8.6). */
   adminCreate(user: User, authorUid: string, fields: ProfileFields): Promise<ProfileRecord> {
     return this.createAs(user, fields, 'submitted', authorUid);

@@ -15,7 +15,7 @@ export const notFound = () => new ManagementError(404, NOT_FOUND);
 
 const RAILS_MESSAGES: Record<string, string> = {
   invalid: 'is invalid', blank: "can't be blank", taken: 'has already been taken', too_short: 'is too short',
-  too_long: 'is too long', inclusion: 'is not included in the list', empty: "can't be empty",
+  too_long: 'is too long', inclusion: 'is not included in the list', empty: "can't be empty", exists: 'already exists',
 };
 
 /**

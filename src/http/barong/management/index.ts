@@ -4,6 +4,7 @@ import { buildManagement } from '../../../domain/management/wiring.js';
 import { mountManagement, ManagementRouter } from './router.js';
 import { userRoutes } from './users.js';
 import { labelRoutes } from './labels.js';
+import { kycRoutes } from './kyc.js';
 
 /**
  * The management API (BARONG.md §9): service-to-service calls signed by several parties
@@ -14,10 +15,11 @@ export async function managementRoutes(app: FastifyInstance, { c }: { c: Contain
   router.post('/timestamp', 'tools', 'Server time (unix seconds)', async () => ({ timestamp: Math.floor(c.management.now() / 1000) }));
   const m = buildManagement({
     db: c.db, events: c.identity.events, hasher: c.identity.hasher, labels: c.identity.labels, users: c.adminUsers.users,
-    uidPrefix: c.config.UID_PREFIX, passwordPolicy: c.identity.settings.passwordPolicy, blindIndex: (v) => c.kycProfiles.pii.blindIndex(v),
+    uidPrefix: c.config.UID_PREFIX, passwordPolicy: c.identity.settings.passwordPolicy, pii: c.kycProfiles.pii, profiles: c.kycProfiles.profiles, now: c.management.now,
   });
   userRoutes(router, c, m);
   labelRoutes(router, c, m);
+  kycRoutes(router, c, m);
   // Documents carry the file as base64 inside a base64url payload: room for the largest upload, twice inflated.
   const bodyLimit = Math.max(1024 * 1024, Math.ceil(c.config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024 * 1.8) + 64 * 1024);
   mountManagement(app, c, router, bodyLimit);
