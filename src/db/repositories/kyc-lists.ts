@@ -40,12 +40,16 @@ export async function userLists(q: Queryable, userId: number, referralId: number
 /**
  * The user with this email and his lists, in one round trip: a login reads the user and, once
  * the password matched, answers with the full view, so it fetches both at once (a failed login
- * reads a few index pages it did not need, a successful one saves a round trip).
+ * reads a few index pages it did not need, a successful one saves a round trip). `emailCodes`:
+ * the user chose mailed codes as second factor (account_details.tfa_type).
  */
-export async function userWithListsByEmail(q: Queryable, email: string): Promise<{ user: User; lists: UserLists } | null> {
-  const [row] = await q.query<UserRow & UserLists>(
-    `SELECT u.*, ${listColumns('u.id', 'u.referral_id')} FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
+export async function userWithListsByEmail(q: Queryable, email: string): Promise<{ user: User; lists: UserLists; emailCodes: boolean } | null> {
+  // The chosen second factor (account_details.tfa_type) comes along too: every login needs it.
+  const [row] = await q.query<UserRow & UserLists & { tfa_type: string | null }>(
+    `SELECT u.*, ${listColumns('u.id', 'u.referral_id')},
+       (SELECT tfa_type FROM account_details WHERE user_id = u.id) AS tfa_type
+     FROM users u WHERE lower(u.email) = lower($1)`, [email.trim()]);
   if (!row) return null;
   const { referral_uid, labels, phones, profiles, data_storages } = row;
-  return { user: toUser(row), lists: { referral_uid, labels, phones, profiles, data_storages } };
+  return { user: toUser(row), lists: { referral_uid, labels, phones, profiles, data_storages }, emailCodes: row.tfa_type === 'email' };
 }

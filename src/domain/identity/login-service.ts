@@ -5,7 +5,7 @@ import type { RequestContext } from '../activities/activity-log.js';
 import type { EmailCodes } from '../email-codes/email-codes.js';
 import { userEventForm } from '../events/event-log.js';
 import { checkSecondFactor } from '../two-factor/second-factor-check.js';
-import { tfaTypeOf, type TfaType } from '../two-factor/tfa-type.js';
+import { tfaTypeFrom, type TfaType } from '../two-factor/tfa-type.js';
 import type { User } from '../users/user.js';
 import type { AccountService, OpenedSession } from './account-service.js';
 import type { IdentityDeps } from './deps.js';
@@ -54,7 +54,7 @@ export class LoginService {
       throw new AppError('identity.session.not_active');
     }
     let action = 'login';
-    const type = await tfaTypeOf(db, user);
+    const type = tfaTypeFrom(user, found.emailCodes); // read by the user lookup: no query of its own
     if (type !== 'none') {
       const second = await this.secondFactor(user, type, input.otpCode, ctx);
       if (second === 'missing') throw new AppError('identity.session.missing_otp');
