@@ -26,7 +26,7 @@ const toAccount = (r: Row): ServiceAccount => ({
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
 
-export interface NewServiceAccount { uid: string; ownerId: number; email: string; role: string; level: number; state: string }
+export interface NewServiceAccount { uid: string; ownerId: number | null; email: string; role: string; level: number; state: string }
 
 export const serviceAccountsRepo = {
   async insert(q: Queryable, a: NewServiceAccount): Promise<ServiceAccount> {
@@ -43,6 +43,16 @@ export const serviceAccountsRepo = {
   async byUid(q: Queryable, uid: string): Promise<ServiceAccount | null> {
     const [r] = await q.query<Row>(`${SELECT} WHERE sa.uid = $1`, [uid]);
     return r ? toAccount(r) : null;
+  },
+  async byEmail(q: Queryable, email: string): Promise<ServiceAccount | null> {
+    const [r] = await q.query<Row>(`${SELECT} WHERE lower(sa.email) = lower($1)`, [email]);
+    return r ? toAccount(r) : null;
+  },
+  /** The management API's writes (BARONG.md §9.2): a new owner (state and level copied), or a state. */
+  async update(q: Queryable, id: number, f: { ownerId?: number; state?: string; level?: number }): Promise<void> {
+    await q.query(
+      `UPDATE service_accounts SET owner_id = COALESCE($2, owner_id), state = COALESCE($3, state), level = COALESCE($4, level), updated_at = now() WHERE id = $1`,
+      [id, f.ownerId ?? null, f.state ?? null, f.level ?? null]);
   },
   async ofOwner(q: Queryable, ownerId: number): Promise<ServiceAccount[]> {
     const rows = await q.query<Row>(`${SELECT} WHERE sa.owner_id = $1 ORDER BY sa.id`, [ownerId]);

@@ -8,13 +8,17 @@ import type { Pii } from '../kyc/pii.js';
 import type { ProfileService } from '../kyc/profiles-service.js';
 import { ManagementKyc } from './kyc.js';
 import { ManagementLabels } from './labels.js';
+import { ManagementServiceAccounts, type AccountWithOwner } from './service-accounts.js';
+import type { ServiceAccountService } from '../service-accounts/service-account-service.js';
 import { ManagementUsers } from './users.js';
 
-export interface ManagementServices { users: ManagementUsers; labels: ManagementLabels; kyc: ManagementKyc }
+export interface ManagementServices { users: ManagementUsers; labels: ManagementLabels; kyc: ManagementKyc; serviceAccounts: ManagementServiceAccounts }
 
 export interface ManagementOptions {
   db: Db; events: EventLog; hasher: PasswordHasher; labels: LabelService; users: UsersAdmin;
   uidPrefix: string; passwordPolicy: PasswordPolicy; pii: Pii; profiles: ProfileService; now: () => number;
+  serviceAccounts: ServiceAccountService;
+  serviceAccountPage: (ownerUid: string | undefined, page: number, limit: number) => Promise<{ total: number; items: AccountWithOwner[] }>;
 }
 
 /** The management API's services over the shared domain ones (no admin actor, no audit trail of an admin). */
@@ -24,5 +28,6 @@ export function buildManagement(o: ManagementOptions): ManagementServices {
     users,
     labels: new ManagementLabels({ db: o.db, events: o.events, labels: o.labels }),
     kyc: new ManagementKyc({ db: o.db, pii: o.pii, profiles: o.profiles, users, now: o.now }),
+    serviceAccounts: new ManagementServiceAccounts({ db: o.db, accounts: o.serviceAccounts, page: o.serviceAccountPage }),
   };
 }

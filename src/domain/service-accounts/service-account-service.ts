@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../../db/db.js';
 import { isUniqueViolation } from '../../db/db.js';
 import { apiKeysRepo } from '../../db/repositories/api-keys.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
-import { serviceAccountsRepo, type ServiceAccount } from '../../db/repositories/service-accounts.js';
+import { serviceAccountsRepo, type NewServiceAccount, type ServiceAccount } from '../../db/repositories/service-accounts.js';
 import { AppError, ModelError } from '../../errors/app-error.js';
 import { generateUid } from '../../lib/random.js';
 import type { ActivityLog, RequestContext } from '../activities/activity-log.js';
@@ -89,6 +89,24 @@ export class ServiceAccountService {
     for (const kid of kids) this.d.apiKeys.invalidate(kid);
     this.d.announce(sa.uid);
     await this.log(owner, ctx, 'delete service account', 'succeed');
+  }
+
+  /** Management API (BARONG.md §9.2): an account built by the caller, with or without an owner. */
+  async insertManaged(a: NewServiceAccount): Promise<ServiceAccount> {
+    const sa = await serviceAccountsRepo.insert(this.d.db, a);
+    this.d.announce(sa.uid);
+    return sa;
+  }
+
+  /** Management API: a new owner and/or state; `disabled` turns the account's active keys inactive (§2.11). */
+  async updateManaged(sa: ServiceAccount, f: { ownerId?: number; state?: string; level?: number }): Promise<ServiceAccount> {
+    const kids = await this.d.db.tx(async (q) => {
+      await serviceAccountsRepo.update(q, sa.id, f);
+      return f.state === 'disabled' ? apiKeysRepo.setStateForHolder(q, 'ServiceAccount', sa.id, 'active', 'inactive') : [];
+    });
+    for (const kid of kids) this.d.apiKeys.invalidate(kid);
+    this.d.announce(sa.uid);
+    return (await serviceAccountsRepo.byId(this.d.db, sa.id)) ?? sa;
   }
 
   /**

@@ -5,6 +5,7 @@ import { mountManagement, ManagementRouter } from './router.js';
 import { userRoutes } from './users.js';
 import { labelRoutes } from './labels.js';
 import { kycRoutes } from './kyc.js';
+import { serviceAccountRoutes } from './service-accounts.js';
 
 /**
  * The management API (BARONG.md §9): service-to-service calls signed by several parties
@@ -16,10 +17,12 @@ export async function managementRoutes(app: FastifyInstance, { c }: { c: Contain
   const m = buildManagement({
     db: c.db, events: c.identity.events, hasher: c.identity.hasher, labels: c.identity.labels, users: c.adminUsers.users,
     uidPrefix: c.config.UID_PREFIX, passwordPolicy: c.identity.settings.passwordPolicy, pii: c.kycProfiles.pii, profiles: c.kycProfiles.profiles, now: c.management.now,
+    serviceAccounts: c.serviceAccounts, serviceAccountPage: (owner, page, limit) => c.adminConsole.accounts.serviceAccounts(owner, page, limit),
   });
   userRoutes(router, c, m);
   labelRoutes(router, c, m);
   kycRoutes(router, c, m);
+  serviceAccountRoutes(router, c, m);
   // Documents carry the file as base64 inside a base64url payload: room for the largest upload, twice inflated.
   const bodyLimit = Math.max(1024 * 1024, Math.ceil(c.config.UPLOAD_SIZE_MAX_RANGE * 1024 * 1024 * 1.8) + 64 * 1024);
   mountManagement(app, c, router, bodyLimit);
