@@ -51,6 +51,10 @@ test('Barong\'s seeds.yml permissions (BARONG.md §16.2) with api/v2/barong rewr
   assert.equal(can('sa_maker', 'GET', 'api/v2/auth/resource/users/me'), 'accept');
   assert.equal(can('sa_maker', 'POST', 'api/v2/auth/resource/api_keys'), 'deny');
   assert.equal(can('sa_maker', 'POST', 'api/v2/peatio/account/withdraws'), 'deny');
+  // Warden's own admin endpoints (Nebeus ledger, countries): left to the abilities
+  assert.equal(can('support', 'POST', 'api/v2/auth/admin/ledger/entries'), 'audit');
+  assert.equal(can('technical', 'PUT', 'api/v2/auth/admin/countries/ES'), 'audit');
+  assert.equal(can('member', 'GET', 'api/v2/auth/admin/ledger/rates'), 'deny');
   // Warden's default service-account role
   assert.equal(can('service_account', 'GET', 'api/v2/auth/resource/users/me'), 'accept');
 });

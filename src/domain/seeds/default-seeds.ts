@@ -74,6 +74,14 @@ const BARONG: Record<string, Lines> = {
 };
 
 /**
+ * Warden's own admin endpoints that Barong's file cannot name (the Nebeus ledger and country
+ * switches): open at the gateway to every back-office role as they were before, so the in-app
+ * abilities (User, Restriction) decide, as for admin and superadmin whose `api/v2` covers them.
+ */
+const WARDEN_ADMIN: Lines = ['all B/admin/ledger accept', 'all B/admin/countries accept'];
+for (const role of ['accountant', 'compliance', 'technical', 'support']) BARONG[role] = [...BARONG[role], ...WARDEN_ADMIN];
+
+/**
  * `apiPrefix` like `/api/v2/auth` becomes the path prefix `api/v2/auth` the gateway matches:
  * Barong's `api/v2/barong/<group>` rules apply to Warden's `<API_PREFIX>/<group>`; other
  * services' paths (peatio, finex, applogic, ranger, open_finance) stay as Barong wrote them.
