@@ -126,10 +126,11 @@ describe('admin console in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="user-state"]')?.textContent === 'locked');
     const [state] = await t.c.db.query<{ state: string }>('SELECT state FROM users WHERE uid = $1', [targetUid]);
     assert.equal(state.state, 'locked');
+    // The permission check's admin activity (BARONG.md §11.6): topic users, POST → create, the request's params.
     const audit = await t.c.db.query<{ action: string; data: string }>(
-      "SELECT action, data FROM activities WHERE category = 'admin' AND target_uid = $1 AND topic = 'users' ORDER BY id", [targetUid]);
+      "SELECT action, data FROM activities WHERE category = 'admin' AND target_uid = $1 AND topic = 'users' AND data LIKE '%admin/users/update%' ORDER BY id", [targetUid]);
     assert.equal(audit.length, 1, JSON.stringify(audit));
-    assert.equal(audit[0].action, 'update state');
+    assert.equal(audit[0].action, 'create');
     assert.match(audit[0].data, /"state":"locked"/);
     assert.match(audit[0].data, /Chargeback under investigation/, 'the reason lands in the admin activity log');
 
@@ -176,7 +177,7 @@ describe('admin console in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     await page.getByTestId('activities-user').waitFor();
     await page.getByText('Admin activities').click();
     await page.getByTestId('activities-admin').waitFor();
-    await page.getByText('update state').first().waitFor();
+    await page.getByText('Chargeback under investigation').first().waitFor();
     await shoot(page, shots, '09-activities-admin');
     await page.getByTestId('nav-permissions').click();
     await page.getByTestId('permissions-table').waitFor();

@@ -3,7 +3,7 @@ import { commentsRepo, type Comment } from '../../db/repositories/comments.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import { AppError } from '../../errors/app-error.js';
 import type { User } from '../users/user.js';
-import type { AdminActivityLog, AdminActor } from './users-admin-audit.js';
+import type { AdminActor } from './users-admin-audit.js';
 import type { UserKyc } from './users-admin-view.js';
 
 export const COMMENT_TITLE_MAX = 64;
@@ -19,14 +19,13 @@ export function commentErrors(c: { title?: string; data?: string }): string[] {
 
 export interface CommentsDeps {
   db: Db;
-  audit: AdminActivityLog;
   /** The commented user's UserWithKYC view, which every write answers. */
   kyc: (user: User) => Promise<UserKyc>;
 }
 
 /**
- * Admins' notes on a user (BARONG.md §2.8, §8.7). The author is the calling admin; edits and
- * deletions are admin activities like the rest (the old text is kept in the activity).
+ * Admins' notes on a user (BARONG.md §2.8, §8.7). The author is the calling admin; the admin
+ * activity is the permission check's (§18.2), with the request's parameters.
  */
 export class CommentsAdmin {
   constructor(private readonly d: CommentsDeps) {}
@@ -37,10 +36,7 @@ export class CommentsAdmin {
 
   async create(who: AdminActor, uid: string, input: { title: string; data: string }): Promise<UserKyc> {
     const user = await this.user(uid);
-    await this.d.db.tx(async (q) => {
-      const c = await commentsRepo.insert(q, { userId: user.id, authorUid: who.admin.uid, title: input.title, data: input.data });
-      await this.d.audit.recordBy(q, who, { targetUid: user.uid, topic: 'comments', action: 'create comment', params: { id: c.id, uid: user.uid, title: c.title } });
-    });
+    await commentsRepo.insert(this.d.db, { userId: user.id, authorUid: who.admin.uid, title: input.title, data: input.data });
     return this.d.kyc(user);
   }
 
@@ -49,12 +45,7 @@ export class CommentsAdmin {
     const userId = await this.d.db.tx(async (q) => {
       const before = await commentsRepo.lockById(q, id);
       if (!before) throw new AppError('record.not_found');
-      const uid = await usersRepo.uidById(q, before.userId);
       await commentsRepo.update(q, id, { title: input.title ?? null, data: input.data ?? null });
-      await this.d.audit.recordBy(q, who, {
-        targetUid: uid, topic: 'comments', action: 'update comment',
-        params: { id, uid, title: input.title, previous_title: before.title, previous_data: input.data !== undefined ? before.data : undefined },
-      });
       return before.userId;
     });
     return this.d.kyc(await this.userById(userId));
@@ -64,11 +55,7 @@ export class CommentsAdmin {
     const userId = await this.d.db.tx(async (q) => {
       const before = await commentsRepo.lockById(q, id);
       if (!before) throw new AppError('record.not_found');
-      const uid = await usersRepo.uidById(q, before.userId);
       await commentsRepo.remove(q, id);
-      await this.d.audit.recordBy(q, who, {
-        targetUid: uid, topic: 'comments', action: 'delete comment', params: { id, uid, author_uid: before.authorUid, title: before.title, data: before.data },
-      });
       return before.userId;
     });
     return this.d.kyc(await this.userById(userId));

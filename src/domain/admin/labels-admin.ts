@@ -6,9 +6,9 @@ import type { EventLog } from '../events/event-log.js';
 import { normalizeLabelPart } from '../labels/label-rules.js';
 import type { LabelService } from '../labels/label-service.js';
 import type { Label, User } from '../users/user.js';
-import type { AdminActivityLog, ProtectingActor } from './users-admin-audit.js';
+import type { ProtectingActor } from './users-admin-audit.js';
 
-export interface LabelsAdminDeps { db: Db; events: EventLog; labels: LabelService; audit: AdminActivityLog }
+export interface LabelsAdminDeps { db: Db; events: EventLog; labels: LabelService }
 
 /** Who acts, and the front door's superadmin protection. */
 export type LabelActor = ProtectingActor;
@@ -18,7 +18,8 @@ export interface LabelInput { key: string; value: string; scope: string; descrip
 /**
  * Admin label management (BARONG.md §8.7): labels of any scope on any user. The label service
  * validates, recomputes state and level for private labels and writes `model.label.*`;
- * everything happens on the locked user in one transaction with the admin activity.
+ * everything happens on the locked user in one transaction. The admin activity is the
+ * permission check's (BARONG.md §18.2), not written here.
  */
 export class LabelsAdmin {
   constructor(private readonly d: LabelsAdminDeps) {}
@@ -28,7 +29,6 @@ export class LabelsAdmin {
     await this.onUser(who, uid, async (q, user) => {
       checkDescription(input.description);
       await this.d.labels.create(q, user, input);
-      return { action: 'create label', params: { uid, ...input } };
     });
   }
 
@@ -43,10 +43,9 @@ export class LabelsAdmin {
       if (!label) {
         if (!replace) throw new AppError('admin.label.doesnt_exist');
         await this.d.labels.create(q, user, input);
-        return { action: 'create label', params: { uid, ...input, replace } };
+        return;
       }
       await this.d.labels.update(q, user, label, { value: input.value, description: input.description ?? null });
-      return { action: 'update label', params: { uid, ...input, replace, previous: label.value } };
     });
   }
 
@@ -57,7 +56,6 @@ export class LabelsAdmin {
       const label = await this.find(q, user, input.key, input.scope);
       if (!label) throw new AppError('admin.label.doesnt_exist');
       await this.d.labels.update(q, user, label, { value: input.value, description: input.description });
-      return { action: 'update label', params: { uid, ...input, previous: label.value } };
     });
   }
 
@@ -67,7 +65,6 @@ export class LabelsAdmin {
       const label = await this.find(q, user, key, scope);
       if (!label) throw new AppError('admin.label.doesnt_exist');
       await this.d.labels.remove(q, user, label);
-      return { action: 'delete label', params: { uid, key, scope, value: label.value } };
     });
   }
 
@@ -75,15 +72,13 @@ export class LabelsAdmin {
     return labelsRepo.find(q, user.id, normalizeLabelPart(key), scope);
   }
 
-  /** 404 user → superadmin protection → the change and its activity in one transaction → announce. */
-  private async onUser(who: LabelActor, uid: string, fn: (q: Queryable, user: User) => Promise<{ action: string; params: Record<string, unknown> }>): Promise<void> {
+  /** 404 user → superadmin protection → the change in one transaction → announce. */
+  private async onUser(who: LabelActor, uid: string, fn: (q: Queryable, user: User) => Promise<void>): Promise<void> {
     const target = uid ? await usersRepo.byUid(this.d.db, uid) : null;
     if (!target) throw new AppError('admin.user.doesnt_exist');
     who.protect(target);
     await this.d.db.tx(async (q) => {
-      const user = (await usersRepo.lockById(q, target.id)) ?? target;
-      const done = await fn(q, user);
-      await this.d.audit.recordBy(q, who, { targetUid: user.uid, topic: 'labels', action: done.action, params: done.params });
+      await fn(q, (await usersRepo.lockById(q, target.id)) ?? target);
     });
     this.d.events.committed();
   }

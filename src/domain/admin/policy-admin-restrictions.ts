@@ -54,11 +54,7 @@ export class RestrictionsAdmin {
 
   async create(admin: User, ctx: RequestContext, input: { scope: string; category: string; value: string; state?: string; code?: number }): Promise<Restriction> {
     const fields = resolved({ ...input, state: input.state ?? 'enabled' });
-    const created = await this.unique(() => this.d.db.tx(async (q) => {
-      const r = await adminRestrictionsRepo.insert(q, fields);
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'restrictions', action: 'create', params: { restriction: view(r) } });
-      return r;
-    }));
+    const created = await this.unique(() => adminRestrictionsRepo.insert(this.d.db, fields));
     await this.applied(created, null);
     return created;
   }
@@ -72,28 +68,20 @@ export class RestrictionsAdmin {
         scope: patch.scope ?? current.scope, category: patch.category ?? current.category, value: patch.value ?? current.value,
         state: patch.state ?? current.state, code: patch.code ?? current.code,
       });
-      const r = await adminRestrictionsRepo.update(q, id, fields);
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'restrictions', action: 'update', params: { restriction: view(r), before: view(current) } });
-      return { before: current, after: r };
+      return { before: current, after: await adminRestrictionsRepo.update(q, id, fields) };
     }));
     await this.applied(after, before);
     return after;
   }
 
   async remove(admin: User, ctx: RequestContext, id: number): Promise<void> {
-    await this.d.db.tx(async (q) => {
-      const r = await adminRestrictionsRepo.delete(q, id);
-      if (!r) throw new AppError('admin.restriction.doesnt_exist');
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'restrictions', action: 'delete', params: { restriction: view(r) } });
-    });
+    if (!(await adminRestrictionsRepo.delete(this.d.db, id))) throw new AppError('admin.restriction.doesnt_exist');
     await announcePolicy(this.d, 'restrictions');
   }
 
   /** A whitelink token for `expireTime` days or hours (the token itself never reaches the log). */
   async whitelink(admin: User, ctx: RequestContext, expireTime: number, range: 'day' | 'hour'): Promise<string> {
-    const token = await this.d.issueWhitelink(expireTime * (range === 'day' ? 86_400 : 3_600));
-    await this.d.audit.record(this.d.db, ctx, admin, { targetUid: null, topic: 'restrictions', action: 'whitelink', params: { expire_time: expireTime, range } });
-    return token;
+    return this.d.issueWhitelink(expireTime * (range === 'day' ? 86_400 : 3_600));
   }
 
   /** The policy first (new logins are refused everywhere), then the sessions already open. */
@@ -115,5 +103,3 @@ export class RestrictionsAdmin {
     }
   }
 }
-
-const view = (r: Restriction) => ({ id: r.id, category: r.category, scope: r.scope, value: r.value, code: r.code, state: r.state });

@@ -7,7 +7,6 @@ import { AdminMetrics } from './metrics.js';
 import { AccountsAdmin, type KeyLister } from './policy-admin-accounts.js';
 import { PermissionsAdmin, type PolicyAdminDeps } from './policy-admin.js';
 import { RestrictionsAdmin } from './policy-admin-restrictions.js';
-import { AdminActivityLog } from './users-admin-audit.js';
 
 /** The admin API's policy and reporting side (issue 6, part B). */
 export interface AdminConsole {
@@ -23,7 +22,7 @@ export function buildAdminConsole(d: {
   db: Db; kv: KeyValueStore; policy: PolicyAdminDeps['policy']; log: PolicyAdminDeps['log'];
   sessions: { destroyEveryone(): Promise<number> }; apiKeys: KeyLister;
 }): AdminConsole {
-  const base: PolicyAdminDeps = { db: d.db, policy: d.policy, audit: new AdminActivityLog(), log: d.log };
+  const base: PolicyAdminDeps = { db: d.db, policy: d.policy, log: d.log };
   const whitelinks = new WhitelinkService(d.db, d.kv);
   return {
     permissions: new PermissionsAdmin(base),

@@ -4,7 +4,6 @@ import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { AppError, ModelError } from '../../errors/app-error.js';
 import type { RequestContext } from '../activities/activity-log.js';
 import type { User } from '../users/user.js';
-import type { AdminActivityLog } from './users-admin-audit.js';
 
 export type { Permission } from '../../db/repositories/admin-permissions.js';
 
@@ -13,11 +12,13 @@ export const PERMISSION_ACTIONS = ['ACCEPT', 'DROP', 'AUDIT'] as const;
 
 interface Logger { warn(obj: object, msg: string): void }
 
-/** What the policy editors need: the database, the gateway's policy cache, the admin log. */
+/**
+ * What the policy editors need: the database and the gateway's policy cache. Their admin
+ * activity is the permission check's (BARONG.md §18.2).
+ */
 export interface PolicyAdminDeps {
   db: Db;
   policy: { reload(): Promise<void>; changed(what: string): Promise<void> };
-  audit: AdminActivityLog;
   log: Logger;
 }
 
@@ -62,11 +63,7 @@ export class PermissionsAdmin {
     };
     this.checkValues(fields);
     if (!(await permissionsRepo.roleExists(this.d.db, fields.role))) throw new AppError('admin.permission.role_doesnt_exist');
-    const created = await this.d.db.tx(async (q) => {
-      const p = await adminPermissionsRepo.insert(q, fields);
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'permissions', action: 'create', params: { permission: view(p) } });
-      return p;
-    });
+    const created = await adminPermissionsRepo.insert(this.d.db, fields);
     await announcePolicy(this.d, 'permissions');
     return created;
   }
@@ -89,9 +86,7 @@ export class PermissionsAdmin {
         topic: patch.topic ?? current.topic,
       };
       this.checkLengths(fields);
-      const p = await adminPermissionsRepo.update(q, id, fields);
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'permissions', action: 'update', params: { permission: view(p), before: view(current) } });
-      return p;
+      return adminPermissionsRepo.update(q, id, fields);
     });
     await announcePolicy(this.d, 'permissions');
     return updated;
@@ -99,11 +94,7 @@ export class PermissionsAdmin {
 
   async remove(admin: User, ctx: RequestContext, id: number): Promise<void> {
     this.authorize(admin);
-    await this.d.db.tx(async (q) => {
-      const p = await adminPermissionsRepo.delete(q, id);
-      if (!p) throw new AppError('admin.permission.doesnt_exist');
-      await this.d.audit.record(q, ctx, admin, { targetUid: null, topic: 'permissions', action: 'delete', params: { permission: view(p) } });
-    });
+    if (!(await adminPermissionsRepo.delete(this.d.db, id))) throw new AppError('admin.permission.doesnt_exist');
     await announcePolicy(this.d, 'permissions');
   }
 
@@ -123,5 +114,3 @@ export class PermissionsAdmin {
     if (long.length) throw new ModelError(long);
   }
 }
-
-const view = (p: Permission) => ({ id: p.id, role: p.role, verb: p.verb, path: p.path, action: p.action, topic: p.topic });

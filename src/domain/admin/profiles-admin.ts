@@ -3,8 +3,8 @@ import { profilesRepo, type ProfileRecord } from '../../db/repositories/profiles
 import { usersRepo } from '../../db/repositories/users.js';
 import { AppError, ModelError } from '../../errors/app-error.js';
 import type { ProfileService } from '../kyc/profiles-service.js';
-import { PROFILE_FIELDS, PROFILE_STATE_CODES, type ProfileFields } from '../kyc/profiles-rules.js';
-import type { AdminActivityLog, ProtectingActor } from './users-admin-audit.js';
+import { PROFILE_STATE_CODES, type ProfileFields } from '../kyc/profiles-rules.js';
+import type { ProtectingActor } from './users-admin-audit.js';
 
 export interface ProfileReviewSettings {
   /** PROFILE_DOUBLE_VERIFICATION: the admin who created a profile may not verify it himself… */
@@ -13,7 +13,7 @@ export interface ProfileReviewSettings {
   verificationRoles: readonly string[];
 }
 
-export interface ProfilesAdminDeps { db: Db; profiles: ProfileService; audit: AdminActivityLog; settings: ProfileReviewSettings }
+export interface ProfilesAdminDeps { db: Db; profiles: ProfileService; settings: ProfileReviewSettings }
 
 /** Who acts, and the front door's superadmin protection. */
 export type ProfileActor = ProtectingActor;
@@ -23,8 +23,8 @@ type Verdict = (typeof VERDICTS)[number];
 
 /**
  * Admin side of KYC profiles (BARONG.md §8.6) on top of the profile service (labels, state and
- * level recomputation, events). Activities name the fields an admin set, never their values:
- * personal data stays sealed.
+ * level recomputation, events). The admin activity is the permission check's (BARONG.md
+ * §18.2), which keeps the names of the personal fields an admin set, never their values.
  */
 export class ProfilesAdmin {
   constructor(private readonly d: ProfilesAdminDeps) {}
@@ -50,7 +50,6 @@ export class ProfilesAdmin {
     if (!(VERDICTS as readonly string[]).includes(state)) throw new ModelError(['state.inclusion']);
     const row = await this.d.profiles.review(user, state as Verdict);
     if (!row) throw new AppError('admin.profiles.doesnt_exist_or_not_editable');
-    await this.d.audit.recordBy(this.d.db, who, { targetUid: user.uid, topic: 'profiles', action: `${state === 'verified' ? 'verify' : 'reject'} profile`, params: { uid: user.uid, state } });
     return row;
   }
 
@@ -59,9 +58,6 @@ export class ProfilesAdmin {
     const user = uid ? await usersRepo.byUid(this.d.db, uid) : null;
     if (!user) throw new AppError('admin.user.doesnt_exist');
     who.protect(user);
-    const row = await this.d.profiles.adminCreate(user, who.admin.uid, fields);
-    const given = PROFILE_FIELDS.filter((k) => fields[k] !== undefined && fields[k] !== null);
-    await this.d.audit.recordBy(this.d.db, who, { targetUid: user.uid, topic: 'profiles', action: 'create profile', params: { uid: user.uid, fields: given } });
-    return row;
+    return this.d.profiles.adminCreate(user, who.admin.uid, fields);
   }
 }

@@ -8,7 +8,6 @@ import { CommentsAdmin } from './comments.js';
 import { LabelsAdmin } from './labels-admin.js';
 import { ProfilesAdmin, type ProfileReviewSettings } from './profiles-admin.js';
 import { UsersAdmin } from './users-admin.js';
-import { AdminActivityLog } from './users-admin-audit.js';
 
 /** The admin API's user side: users, their labels, comments and KYC profiles. */
 export interface AdminUsers {
@@ -34,15 +33,14 @@ export interface AdminUsersOptions {
 }
 
 export function buildAdminUsers(o: AdminUsersOptions): AdminUsers {
-  const audit = new AdminActivityLog();
   const users = new UsersAdmin({
-    db: o.db, events: o.events, audit, otp: o.otp, apiKeys: o.apiKeys, serviceAccountKeys: o.serviceAccountKeys,
+    db: o.db, events: o.events, otp: o.otp, apiKeys: o.apiKeys, serviceAccountKeys: o.serviceAccountKeys,
     documentsOf: o.documentsOf, dataStorage: o.dataStorage,
   });
   return {
     users,
-    labels: new LabelsAdmin({ db: o.db, events: o.events, labels: o.labels, audit }),
-    comments: new CommentsAdmin({ db: o.db, audit, kyc: (u) => users.kyc(u) }),
-    profiles: new ProfilesAdmin({ db: o.db, profiles: o.profiles, audit, settings: o.profileReview }),
+    labels: new LabelsAdmin({ db: o.db, events: o.events, labels: o.labels }),
+    comments: new CommentsAdmin({ db: o.db, kyc: (u) => users.kyc(u) }),
+    profiles: new ProfilesAdmin({ db: o.db, profiles: o.profiles, settings: o.profileReview }),
   };
 }

@@ -10,14 +10,13 @@ import type { DocumentView } from '../kyc/documents-view.js';
 import { normalizeLabelPart } from '../labels/label-rules.js';
 import { emailErrors, normalizeEmail } from '../users/user-rules.js';
 import type { User } from '../users/user.js';
-import type { AdminActivityLog, ProtectingActor } from './users-admin-audit.js';
+import type { ProtectingActor } from './users-admin-audit.js';
 import { loadUserKyc, referralUids, type AdminUserRow, type UserKyc } from './users-admin-view.js';
 
 /** What the admin user service needs besides the database (ports of other modules). */
 export interface UsersAdminDeps {
   db: Db;
   events: EventLog;
-  audit: AdminActivityLog;
   /** Turns 2FA off the way the user's own disable does (label, secret, codes, API keys). */
   otp: { disableByAdmin(user: User): Promise<User> };
   /** Drops changed keys from the API-key cache after the commit. */
@@ -33,8 +32,9 @@ export type UserChange = { state: string } | { otp: boolean } | { email: string 
 
 /**
  * The admin user API (BARONG.md §8.7): lists with filters, the KYC detail, state / 2FA / email /
- * role changes and data-storage deletion. Every write is an admin activity; user changes are
- * `model.user.updated` events, announced to the gateway caches after the commit.
+ * role changes and data-storage deletion. User changes are `model.user.updated` events,
+ * announced to the gateway caches after the commit. The admin activity of a write is the
+ * permission check's (BARONG.md §18.2: an AUDIT rule), not a second row written here.
  */
 export class UsersAdmin {
   constructor(private readonly d: UsersAdminDeps) {}
@@ -87,9 +87,9 @@ export class UsersAdmin {
     who.protect(user);
     if (user.id === who.admin.id) throw new AppError('admin.user.update_himself');
     if ('email' in change && who.admin.role !== 'superadmin') throw new AppError('superadmin.user.update_email');
-    if ('otp' in change) return this.disableOtp(who, user, change.otp);
-    if ('state' in change) return this.setState(who, user, change.state);
-    return this.setEmail(who, user, change.email);
+    if ('otp' in change) return this.disableOtp(user, change.otp);
+    if ('state' in change) return this.setState(user, change.state);
+    return this.setEmail(user, change.email);
   }
 
   /** Role change; only a superadmin makes a superadmin (and changes one: `protect`). */
@@ -104,7 +104,6 @@ export class UsersAdmin {
       const u = await this.lock(q, user);
       const updated = await usersRepo.update(q, u.id, { role });
       await this.announce(q, updated, { role: u.role });
-      await this.d.audit.recordBy(q, who, { targetUid: u.uid, topic: 'users', action: 'update role', params: { uid: u.uid, role, previous: u.role } });
     });
   }
 
@@ -113,15 +112,13 @@ export class UsersAdmin {
     const user = await this.target(uid);
     who.protect(user);
     if (!(await this.d.dataStorage.remove(user, title))) throw new AppError('admin.storage.doesnt_exist');
-    await this.d.audit.recordBy(this.d.db, who, { targetUid: user.uid, topic: 'users', action: 'delete data storage', params: { uid: user.uid, title } });
     return this.kyc((await usersRepo.byId(this.d.db, user.id)) ?? user);
   }
 
-  private async disableOtp(who: ProtectingActor, user: User, otp: boolean): Promise<void> {
+  private async disableOtp(user: User, otp: boolean): Promise<void> {
     if (otp) throw new AppError('admin.user.enable_2fa');
     if (!user.otp) throw new AppError('admin.user.otp_no_change');
     await this.d.otp.disableByAdmin(user);
-    await this.d.audit.recordBy(this.d.db, who, { targetUid: user.uid, topic: 'users', action: 'disable 2fa', params: { uid: user.uid, otp: false } });
   }
 
   /**
@@ -130,7 +127,7 @@ export class UsersAdmin {
    * (§10.4): the gateway refuses them with `authz.user_not_active` while the state is not a login
    * state, and they work again once it is.
    */
-  private async setState(who: ProtectingActor, user: User, state: string): Promise<void> {
+  private async setState(user: User, state: string): Promise<void> {
     if (state === user.state) throw new AppError('admin.user.state_no_change');
     if (state.length > 255) throw new ModelError(['state.too_long']);
     const kids = await this.write(async (q) => {
@@ -141,13 +138,12 @@ export class UsersAdmin {
         ...await apiKeysRepo.setStateForHolder(q, 'User', u.id, 'active', 'inactive'),
         ...await this.d.serviceAccountKeys(u.id, q),
       ];
-      await this.d.audit.recordBy(q, who, { targetUid: u.uid, topic: 'users', action: 'update state', params: { uid: u.uid, state, previous: u.state } });
       return off;
     });
     for (const kid of kids) this.d.apiKeys.invalidate(kid);
   }
 
-  private async setEmail(who: ProtectingActor, user: User, input: string): Promise<void> {
+  private async setEmail(user: User, input: string): Promise<void> {
     const email = normalizeEmail(input);
     const errors = emailErrors(email);
     if (errors.length) throw new ModelError(errors);
@@ -165,7 +161,6 @@ export class UsersAdmin {
         throw err;
       }
       await this.announce(q, updated, { email: u.email });
-      await this.d.audit.recordBy(q, who, { targetUid: u.uid, topic: 'users', action: 'update email', params: { uid: u.uid, email, previous: u.email } });
     });
   }
 

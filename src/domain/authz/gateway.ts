@@ -12,6 +12,7 @@ export interface GatewayFacts {
   method: string;
   /** The original path without its leading slash, e.g. `api/v2/auth/resource/users/me`. */
   path: string;
+  /** Parameters the admin activity keeps: the query (plus scalar body params when the admin API is called directly). */
   query: Record<string, unknown>;
   ip: string;
   userAgent: string;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { Client, UA, uniqueEmail } from '../../helpers/client.js';
 import type { User } from '../../../src/domain/users/user.js';
-import { answer, caller, errors, makeUser, USER_KEYS, type Caller } from './users-fixtures.js';
+import { adminActivities, answer, caller, errors, lastActivityId, makeUser, USER_KEYS, type Caller } from './users-fixtures.js';
 
 let t: TestApp;
 let root: Caller;
@@ -121,12 +121,25 @@ describe('GET admin/activities/admin', () => {
     assert.deepEqual((await root.get('/activities/admin', { topic: 'session' })).body, []);
   });
 
-  test('in-app admin writes are listed with their parameters (a restriction created through the API)', async () => {
-    const r = await root.post('/restrictions', { scope: 'ip', value: '192.0.2.44', category: 'blacklist' });
-    assert.equal(r.status, 200);
-    const [row] = (await root.get('/activities/admin', { topic: 'restrictions' })).body;
-    assert.deepEqual([row.action, row.result, row.admin.uid, row.target, row.user_agent], ['create', 'succeed', root.user.uid, null, UA]);
-    assert.deepEqual(JSON.parse(row.data).restriction, { id: JSON.parse(row.data).restriction.id, category: 'blacklist', scope: 'ip', value: '192.0.2.44', code: 401, state: 'enabled' });
+  test('a direct admin call (session cookie) is audited once, by its permission check: body params with path, target uid, secrets and personal data left out', async () => {
+    const admin = await makeUser(t, 'superadmin');
+    const c = new Client(t);
+    assert.equal((await c.login(admin.email)).status, 200);
+    const target = await makeUser(t);
+    const since = await lastActivityId(t);
+    const path = (p: string) => `${t.prefix.slice(1)}/admin/${p}`;
+    assert.equal((await c.send('POST', '/admin/users/labels', { uid: target.uid, key: 'desk', value: 'vip', reason: 'asked by sales' })).status, 200);
+    assert.equal((await c.get('/admin/users/' + target.uid)).status, 200, 'reads are not audited');
+    assert.equal((await c.send('POST', '/admin/profiles', { uid: target.uid, first_name: 'Olena', city: 'Kyiv', password: 'x' })).status, 201);
+    assert.equal((await c.send('POST', '/admin/restrictions', { scope: 'ip', value: '192.0.2.44', category: 'blacklist' })).status, 200);
+    for (let i = 0; i < 100 && (await adminActivities(t, admin, since)).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await adminActivities(t, admin, since), [
+      ['users', 'create', target.uid, { uid: target.uid, key: 'desk', value: 'vip', reason: 'asked by sales', path: path('users/labels') }],
+      ['profiles', 'create', target.uid, { uid: target.uid, first_name: '[redacted]', city: 'Kyiv', password: '[redacted]', path: path('profiles') }],
+      ['restrictions', 'create', null, { scope: 'ip', value: '192.0.2.44', category: 'blacklist', path: path('restrictions') }],
+    ]);
+    const [row] = (await root.get('/activities/admin', { topic: 'restrictions', uid: admin.uid })).body;
+    assert.deepEqual([row.action, row.result, row.admin.uid, row.target, row.user_agent], ['create', 'succeed', admin.uid, null, UA]);
   });
 
   test('abilities: read Activity (accountant yes, compliance no)', async () => {

@@ -35,8 +35,7 @@ describe('POST /admin/users/comments', () => {
     assert.equal(r.body.uid, u.uid);
     assert.deepEqual(comments(r.body), [[support.user.uid, 'KYC call', 'asked for a clearer selfie']]);
     assert.equal(typeof r.body.comments[0].id, 'number');
-    const acts2 = await adminActivities(t, support.user, acts);
-    assert.deepEqual(acts2.map(([topic, action, target, data]) => [topic, action, target, data.title]), [['comments', 'create comment', u.uid, 'KYC call']]);
+    assert.deepEqual(await adminActivities(t, support.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 });
 
@@ -54,8 +53,7 @@ describe('PUT and DELETE /admin/users/comments', () => {
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.body).sort(), [...KYC_KEYS].sort());
     assert.deepEqual(comments(r.body), [[admin.user.uid, 'renamed', 'original']], 'the author stays');
-    const [[, action, target, data]] = await adminActivities(t, support.user, acts);
-    assert.deepEqual([action, target, data.previous_title], ['update comment', u.uid, 'first']);
+    assert.deepEqual(await adminActivities(t, support.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     assert.deepEqual(comments((await admin.put('/users/comments', { id: String(id), data: 'rewritten' })).body), [[admin.user.uid, 'renamed', 'rewritten']]);
   });
 
@@ -70,7 +68,7 @@ describe('PUT and DELETE /admin/users/comments', () => {
     const r = await admin.call('DELETE', '/users/comments', { body: { id, reason: 'duplicate' } });
     assert.equal(r.status, 200);
     assert.deepEqual(comments(r.body), [[admin.user.uid, 'keep', '1']]);
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['comments', 'delete comment', u.uid, { id, uid: u.uid, author_uid: admin.user.uid, title: 'drop', data: '2', reason: 'duplicate' }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     assert.deepEqual(answer(await admin.del('/users/comments', { id: String(id) })), errors(404, 'record.not_found'));
   });
 });

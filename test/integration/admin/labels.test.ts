@@ -45,9 +45,7 @@ describe('POST /admin/users/labels', () => {
     assert.equal((await userRow(t, u.uid)).level, 2);
     const ev = await eventsSince(t, events);
     assert.deepEqual(ev.map(([n, rec]) => [n, rec.key ?? rec.uid]), [['model.label.created', 'tier'], ['model.user.updated', u.uid], ['model.label.created', 'phone']]);
-    assert.deepEqual((await adminActivities(t, admin.user, acts)).map(([topic, action, target, data]) => [topic, action, target, data.key, data.scope]), [
-      ['labels', 'create label', u.uid, ' Tier ', 'public'], ['labels', 'create label', u.uid, 'phone', 'private'],
-    ]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 
   test('a ban label (any scope) bans; deleting it restores the computed state', async () => {
@@ -73,8 +71,7 @@ describe('POST /admin/users/labels/update (replace)', () => {
     const acts = await lastActivityId(t);
     assert.equal((await admin.post('/users/labels/update', { uid: u.uid, key: 'RISK', scope: 'private', value: 'high', replace: 'false' })).status, 200);
     assert.deepEqual((await labelsOf(u.id))[1], ['risk', 'high', 'private', null]);
-    const [[, action, , data]] = await adminActivities(t, admin.user, acts);
-    assert.deepEqual([action, data.previous, data.value], ['update label', 'low', 'high']);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     assert.deepEqual(answer(await admin.post('/users/labels/update', { uid: u.uid, key: 'risk', scope: 'private', value: 'x' })), errors(422, 'value.too_short'));
   });
 });
@@ -108,7 +105,7 @@ describe('DELETE /admin/users/labels', () => {
     assert.deepEqual(await privateLabels(t, u.id), {});
     const row = await userRow(t, u.uid);
     assert.deepEqual([row.level, row.state], [0, 'pending']);
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['labels', 'delete label', u.uid, { uid: u.uid, key: 'email', scope: 'private', value: 'verified' }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 });
 

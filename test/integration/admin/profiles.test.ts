@@ -38,9 +38,7 @@ describe('admin profiles', () => {
       assert.equal(author, admin.user.uid);
       assert.deepEqual(await privateLabels(t, u.id), { email: 'verified', profile: 'submitted' });
       assert.ok((await eventsSince(t, events)).some(([n]) => n === 'model.profile.created'));
-      const acts2 = await adminActivities(t, admin.user, acts);
-      assert.deepEqual(acts2, [['profiles', 'create profile', u.uid, { uid: u.uid, fields: ['first_name', 'last_name', 'dob', 'address', 'postcode', 'city', 'country', 'metadata'] }]]);
-      assert.ok(!JSON.stringify(acts2).includes('Berezniy'), 'no personal data in the audit log');
+      assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
       assert.deepEqual(answer(await admin.post('/profiles', { uid: u.uid, first_name: 'Again' })), errors(422, 'state.exists'));
       assert.deepEqual(answer(await admin.post('/profiles', { uid: (await makeUser(t)).uid, country: 'Atlantis' })), errors(422, 'country.must have alpha2 or alpha3 format'));
     });
@@ -70,7 +68,7 @@ describe('admin profiles', () => {
       assert.deepEqual([r.body.state, r.body.last_name, r.body.dob], ['verified', 'Petrenko', '1980-01-01']);
       assert.deepEqual(await privateLabels(t, u.id), { email: 'verified', profile: 'verified' });
       assert.equal((await userRow(t, u.uid)).state, 'active');
-      assert.deepEqual(await adminActivities(t, admin.user, acts), [['profiles', 'verify profile', u.uid, { uid: u.uid, state: 'verified', reason: 'documents match' }]]);
+      assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
       assert.deepEqual(answer(await admin.put('/profiles', { uid: u.uid, state: 'rejected' })), errors(404, 'admin.profiles.doesnt_exist_or_not_editable'), 'a verified profile is not editable');
 
       const v = await makeUser(t);

@@ -23,7 +23,7 @@ async function gate(path: string, opts: { client?: Client; ip?: string; method?:
 }
 
 describe('POST admin/restrictions', () => {
-  test('Barong\'s default codes; a given code wins except for whitelists; 200 empty; an admin activity records it', async () => {
+  test('Barong\'s default codes; a given code wins except for whitelists; 200 empty; no admin activity of its own', async () => {
     const since = await lastActivityId(t);
     const cases: [Record<string, unknown>, number][] = [
       [{ category: 'maintenance', scope: 'ip', value: '192.0.2.10' }, 471],
@@ -40,9 +40,7 @@ describe('POST admin/restrictions', () => {
       const r = await byValue(body.value as string, body.category as string);
       assert.deepEqual([r?.code, r?.state, r?.category], [code, body.state ?? 'enabled', body.category], JSON.stringify(body));
     }
-    const log = await adminActivities(t, root.user, since);
-    assert.equal(log.length, cases.length);
-    assert.deepEqual(log[6], ['restrictions', 'create', null, { restriction: { ...(await byValue('192.0.2.12'))! } }]);
+    assert.deepEqual(await adminActivities(t, root.user, since), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 
   test('IPv4, IPv6 and CIDR of both; an IPv6 address is stored in canonical form; country names and ISO codes', async () => {
@@ -125,7 +123,7 @@ describe('PUT and DELETE admin/restrictions', () => {
     const since = await lastActivityId(t);
     assert.deepEqual(answer(await root.del('/restrictions', { id: String(r.id) })), [200, '']);
     assert.equal(await byValue('192.0.2.10'), undefined);
-    assert.deepEqual((await adminActivities(t, root.user, since)).map((a) => [a[0], a[1], a[3].restriction.value]), [['restrictions', 'delete', '192.0.2.10']]);
+    assert.deepEqual(await adminActivities(t, root.user, since), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     assert.deepEqual(answer(await root.del('/restrictions', { id: String(r.id) })), errors(404, 'admin.restriction.doesnt_exist'));
   });
 });
@@ -200,7 +198,7 @@ describe('POST admin/restrictions/whitelink', () => {
     const r = await root.post('/restrictions/whitelink', { expire_time: 2, range: 'hour' });
     assert.equal(r.status, 201);
     assert.match(r.body.whitelink_token, /^[0-9a-f]{64}$/);
-    assert.deepEqual(await adminActivities(t, root.user, since), [['restrictions', 'whitelink', null, { expire_time: 2, range: 'hour' }]]);
+    assert.deepEqual(await adminActivities(t, root.user, since), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     const visitor = new Client(t);
     visitor.ip = '198.18.0.5';
     assert.equal((await visitor.post('/identity/users/access', { whitelink_token: r.body.whitelink_token })).status, 201);

@@ -198,7 +198,7 @@ describe('POST /admin/users/update and PUT /admin/users', () => {
     assert.deepEqual(ev.map(([, rec, ch]) => [rec.uid, rec.state, ch]), [[u.uid, 'banned', { state: 'active' }]]);
     const [{ state: keyState }] = await t.c.db.query<{ state: string }>('SELECT state FROM apikeys WHERE kid = $1', [key.kid]);
     assert.equal(keyState, 'inactive');
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['users', 'update state', u.uid, { uid: u.uid, state: 'banned', previous: 'active', reason: 'Chargeback under investigation' }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     for (let i = 0; i < 50 && (await t.c.users.get(u.uid))?.state !== 'banned'; i++) await new Promise((res) => setTimeout(res, 20));
     assert.equal((await t.c.users.get(u.uid))?.state, 'banned', 'user-changed announced after the commit');
     const me = await t.app.inject({ method: 'GET', url: `${t.prefix}/resource/users/me`, headers: { authorization: `Bearer ${victim.jwt}` } });
@@ -237,7 +237,7 @@ describe('POST /admin/users/update and PUT /admin/users', () => {
     assert.deepEqual(await privateLabels(t, u.id), { email: 'verified' });
     const [{ state }] = await t.c.db.query<{ state: string }>('SELECT state FROM apikeys WHERE kid = $1', [key.kid]);
     assert.equal(state, 'inactive');
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['users', 'disable 2fa', u.uid, { uid: u.uid, otp: false }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 
   test('email (superadmins only): model errors, taken (any case), changed with an event', async () => {
@@ -279,7 +279,7 @@ describe('POST /admin/users/role', () => {
     assert.deepEqual(answer(await admin.post('/users/role', { uid: u.uid, role: 'support', reason: 'joined the desk' })), [200, '']);
     assert.equal((await userRow(t, u.uid)).role, 'support');
     assert.deepEqual((await eventsSince(t, events)).map(([n, rec, ch]) => [n, rec.role, ch]), [['model.user.updated', 'support', { role: 'member' }]]);
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['users', 'update role', u.uid, { uid: u.uid, role: 'support', previous: 'member', reason: 'joined the desk' }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
     assert.equal((await superadmin.post('/users/role', { uid: u.uid, role: 'superadmin' })).status, 200);
     assert.equal((await userRow(t, u.uid)).role, 'superadmin');
   });
@@ -323,7 +323,7 @@ describe('DELETE /admin/users/data_storage', () => {
     assert.deepEqual(r.body.data_storages, []);
     assert.deepEqual(r.body.labels.map((l: any) => l.key), ['email']);
     assert.deepEqual(await privateLabels(t, u.id), { email: 'verified' });
-    assert.deepEqual(await adminActivities(t, admin.user, acts), [['users', 'delete data storage', u.uid, { uid: u.uid, title: 'Questionnaire' }]]);
+    assert.deepEqual(await adminActivities(t, admin.user, acts), [], 'behind a gateway its permission check writes the admin activity; the API writes none');
   });
 });
 

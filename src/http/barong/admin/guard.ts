@@ -18,7 +18,7 @@ declare module 'fastify' {
  * stops the boot, so no admin endpoint can ship without a check (Warden fix #9).
  */
 export function adminGuard(app: FastifyInstance, c: Container): void {
-  requireCaller(app, c);
+  requireCaller(app, c, { auditBody: true });
   app.addHook('onRoute', (route) => {
     if (!route.config?.ability) throw new Error(`admin route ${String(route.method)} ${route.url} declares no config.ability`);
   });

@@ -8,18 +8,16 @@ import { ValidationError } from '../../../errors/app-error.js';
 import { USER_FILTER_NAMES } from '../../../domain/admin/users-admin-filters.js';
 import { isBlank, mergedParams, P, parseParams } from '../params.js';
 
-/** Optional on every write: why the admin did it (kept in the admin activity, up to 1024 characters). */
+/** Optional on every write: why the admin did it (kept with the request's parameters in the admin activity). */
 export const REASON_PROPS = { reason: P.opt(P.str({ description: 'why; recorded in the admin activity log' })) };
 
 /**
- * The calling admin with his request context, his `reason` and the superadmin protection under
+ * The calling admin with his request context and the superadmin protection under
  * the group's key (§8.0).
  */
 export function actorOf(req: FastifyRequest, c: Container, key: 'admin.user.superadmin_change' | 'admin.profiles.superadmin_change' = 'admin.user.superadmin_change'): ProtectingActor {
   const admin = adminOf(req);
-  const raw = mergedParams(req).reason;
-  const reason = typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 1024) : undefined;
-  return { admin, ctx: requestContext(req, c.config.CLIENT_IP_HEADER, c.geoip), reason, protect: (t) => protectSuperadmin(admin, t, key) };
+  return { admin, ctx: requestContext(req, c.config.CLIENT_IP_HEADER, c.geoip), protect: (t) => protectSuperadmin(admin, t, key) };
 }
 
 /** Page and limit of the paginated admin lists (BARONG.md §1.7). */
