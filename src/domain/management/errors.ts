@@ -4,7 +4,8 @@
  * of the other groups, so its errors live outside the ErrorKey registry.
  */
 export class ManagementError extends Error {
-  constructor(readonly status: number, readonly body: string | readonly string[]) {
+  /** `field` is `errors` where Barong reused the general format (api_keys model errors). */
+  constructor(readonly status: number, readonly body: string | readonly string[], readonly field: 'error' | 'errors' = 'error') {
     super(typeof body === 'string' ? body : body.join(', '));
     this.name = 'ManagementError';
   }

@@ -7,17 +7,26 @@ import type { PasswordPolicy } from '../../lib/password/policy.js';
 import type { Pii } from '../kyc/pii.js';
 import type { ProfileService } from '../kyc/profiles-service.js';
 import { ManagementKyc } from './kyc.js';
+import type { KeyObject } from 'node:crypto';
+import type { ApiKeyService } from '../api-keys/api-key-service.js';
+import type { SecondFactor } from '../identity/deps.js';
+import { ManagementApiKeys, type ManagementApiKeySettings } from './api-keys.js';
+import { ManagementOtpSign } from './otp-sign.js';
 import { ManagementLabels } from './labels.js';
 import { ManagementServiceAccounts, type AccountWithOwner } from './service-accounts.js';
 import type { ServiceAccountService } from '../service-accounts/service-account-service.js';
 import { ManagementUsers } from './users.js';
 
-export interface ManagementServices { users: ManagementUsers; labels: ManagementLabels; kyc: ManagementKyc; serviceAccounts: ManagementServiceAccounts }
+export interface ManagementServices { users: ManagementUsers; labels: ManagementLabels; kyc: ManagementKyc; serviceAccounts: ManagementServiceAccounts;
+  apiKeys: ManagementApiKeys; otp: ManagementOtpSign;
+}
 
 export interface ManagementOptions {
   db: Db; events: EventLog; hasher: PasswordHasher; labels: LabelService; users: UsersAdmin;
   uidPrefix: string; passwordPolicy: PasswordPolicy; pii: Pii; profiles: ProfileService; now: () => number;
   serviceAccounts: ServiceAccountService;
+  apiKeys: ApiKeyService; apiKeySettings: ManagementApiKeySettings;
+  secondFactor: SecondFactor; signingKey: KeyObject; signingAlgorithm: string;
   serviceAccountPage: (ownerUid: string | undefined, page: number, limit: number) => Promise<{ total: number; items: AccountWithOwner[] }>;
 }
 
@@ -29,5 +38,7 @@ export function buildManagement(o: ManagementOptions): ManagementServices {
     labels: new ManagementLabels({ db: o.db, events: o.events, labels: o.labels }),
     kyc: new ManagementKyc({ db: o.db, pii: o.pii, profiles: o.profiles, users, now: o.now }),
     serviceAccounts: new ManagementServiceAccounts({ db: o.db, accounts: o.serviceAccounts, page: o.serviceAccountPage }),
+    apiKeys: new ManagementApiKeys({ db: o.db, apiKeys: o.apiKeys, settings: o.apiKeySettings }),
+    otp: new ManagementOtpSign({ db: o.db, secondFactor: o.secondFactor, signingKey: o.signingKey, algorithm: o.signingAlgorithm }),
   };
 }

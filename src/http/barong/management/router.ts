@@ -34,7 +34,7 @@ function envelope(c: Container, req: FastifyRequest, endpoints: Partial<Record<V
 
 /** `{"error": ...}` for everything under /management; never the `{"errors": [...]}` of the other groups. */
 function managementErrorHandler(error: FastifyError | AppError | ManagementError, req: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof ManagementError) return reply.status(error.status).type('application/json').send({ error: error.body });
+  if (error instanceof ManagementError) return reply.status(error.status).type('application/json').send({ [error.field]: error.body });
   if (error instanceof AppError) return reply.status(error.status).type('application/json').send({ error: error.keys.length === 1 ? error.keys[0] : error.keys });
   const status = (error as FastifyError).statusCode;
   if (status === 413) return reply.status(413).type('application/json').send({ error: 'Request body is too large.' });
