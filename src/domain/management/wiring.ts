@@ -12,13 +12,15 @@ import type { ApiKeyService } from '../api-keys/api-key-service.js';
 import type { SecondFactor } from '../identity/deps.js';
 import { ManagementApiKeys, type ManagementApiKeySettings } from './api-keys.js';
 import { ManagementOtpSign } from './otp-sign.js';
+import { ManagementDocuments } from './documents.js';
+import type { DocumentService } from '../kyc/documents-service.js';
 import { ManagementLabels } from './labels.js';
 import { ManagementServiceAccounts, type AccountWithOwner } from './service-accounts.js';
 import type { ServiceAccountService } from '../service-accounts/service-account-service.js';
 import { ManagementUsers } from './users.js';
 
 export interface ManagementServices { users: ManagementUsers; labels: ManagementLabels; kyc: ManagementKyc; serviceAccounts: ManagementServiceAccounts;
-  apiKeys: ManagementApiKeys; otp: ManagementOtpSign;
+  apiKeys: ManagementApiKeys; otp: ManagementOtpSign; documents: ManagementDocuments;
 }
 
 export interface ManagementOptions {
@@ -26,7 +28,7 @@ export interface ManagementOptions {
   uidPrefix: string; passwordPolicy: PasswordPolicy; pii: Pii; profiles: ProfileService; now: () => number;
   serviceAccounts: ServiceAccountService;
   apiKeys: ApiKeyService; apiKeySettings: ManagementApiKeySettings;
-  secondFactor: SecondFactor; signingKey: KeyObject; signingAlgorithm: string;
+  secondFactor: SecondFactor; signingKey: KeyObject; signingAlgorithm: string; documents: DocumentService;
   serviceAccountPage: (ownerUid: string | undefined, page: number, limit: number) => Promise<{ total: number; items: AccountWithOwner[] }>;
 }
 
@@ -39,6 +41,7 @@ export function buildManagement(o: ManagementOptions): ManagementServices {
     kyc: new ManagementKyc({ db: o.db, pii: o.pii, profiles: o.profiles, users, now: o.now }),
     serviceAccounts: new ManagementServiceAccounts({ db: o.db, accounts: o.serviceAccounts, page: o.serviceAccountPage }),
     apiKeys: new ManagementApiKeys({ db: o.db, apiKeys: o.apiKeys, settings: o.apiKeySettings }),
+    documents: new ManagementDocuments({ db: o.db, documents: o.documents }),
     otp: new ManagementOtpSign({ db: o.db, secondFactor: o.secondFactor, signingKey: o.signingKey, algorithm: o.signingAlgorithm }),
   };
 }

@@ -4,6 +4,7 @@ import bcrypt from 'bcryptjs';
 import { Client, STRONG_PASSWORD, uniqueEmail } from '../../helpers/client.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { makeUser } from '../admin/users-fixtures.js';
+import { jpeg } from '../../fixtures/kyc/files.js';
 import { Mgmt, answer, keychainFile } from './signers.js';
 
 let t: TestApp;
@@ -75,5 +76,32 @@ describe('management profiles and import', () => {
     const email2 = uniqueEmail('imported');
     assert.deepEqual(answer(await m.post('/users/import', { email: email2, password_digest: digest, phone: '12' })), err(422, ['Number is invalid']));
     assert.equal((await m.post('/users/get', { email: email2 })).status, 201);
+  });
+});
+
+describe('management documents', () => {
+  const doc = (uid: string, extra: Record<string, unknown> = {}) => ({
+    uid, doc_type: 'Passport', doc_number: 'AB1234567', filename: 'passport', file_ext: '.jpg', upload: jpeg().toString('base64'),
+    doc_expire: new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10), ...extra,
+  });
+
+  test('stores the decoded file through the KYC document step; documented errors', async () => {
+    const u = await makeUser(t);
+    assert.deepEqual(answer(await m.post('/documents', {})), err(422,
+      'uid is missing, uid is empty, doc_type is missing, doc_type is empty, doc_number is missing, doc_number is empty, filename is missing, filename is empty, file_ext is missing, file_ext is empty, upload is missing, upload is empty'));
+    // Warden fix #12: Barong answered 500 {"errors":["user doesnt exist"]}
+    assert.deepEqual(answer(await m.post('/documents', doc('IDNOSUCH00'))), err(404, 'Record is not found'));
+    assert.deepEqual(answer(await m.post('/documents', doc(u.uid, { upload: 'not base64!' }))), err(422, 'upload is invalid'));
+    assert.deepEqual(answer(await m.post('/documents', doc(u.uid, { doc_expire: 'soon' }))), err(422, 'doc_expire is invalid'));
+    const noExpire: Record<string, unknown> = doc(u.uid);
+    delete noExpire.doc_expire;
+    assert.deepEqual(answer(await m.post('/documents', noExpire)), err(422, 'Doc expire is invalid'));
+    assert.deepEqual(answer(await m.post('/documents', doc(u.uid, { doc_type: 'Selfie' }))), err(422, 'Doc type is not included in the list'));
+    const r = await m.post('/documents', doc(u.uid, { update_labels: true }));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const rows = await t.c.db.query<{ doc_type: string; upload: string }>('SELECT doc_type, upload FROM documents WHERE user_id = $1', [u.id]);
+    assert.deepEqual(rows.map((d) => d.doc_type), ['Passport']);
+    const kyc = await m.post('/users/get', { uid: u.uid });
+    assert.deepEqual(kyc.body.labels.filter((l: { key: string }) => l.key === 'document').map((l: { value: string }) => l.value), ['pending']);
   });
 });

@@ -19,7 +19,7 @@ export async function managementRoutes(app: FastifyInstance, { c }: { c: Contain
     db: c.db, events: c.identity.events, hasher: c.identity.hasher, labels: c.identity.labels, users: c.adminUsers.users,
     uidPrefix: c.config.UID_PREFIX, passwordPolicy: c.identity.settings.passwordPolicy, pii: c.kycProfiles.pii, profiles: c.kycProfiles.profiles, now: c.management.now,
     apiKeys: c.apiKeys, apiKeySettings: { uidPrefix: c.config.UID_PREFIX, forUsers: c.config.MANAGEMENT_API_KEYS_USER, forServiceAccounts: c.config.MANAGEMENT_API_KEYS_SA },
-    secondFactor: c.identity.secondFactor, signingKey: c.keys.signingKey, signingAlgorithm: c.keys.algorithm,
+    secondFactor: c.identity.secondFactor, signingKey: c.keys.signingKey, signingAlgorithm: c.keys.algorithm, documents: c.kycDocuments.documents,
     serviceAccounts: c.serviceAccounts, serviceAccountPage: (owner, page, limit) => c.adminConsole.accounts.serviceAccounts(owner, page, limit),
   });
   userRoutes(router, c, m);

@@ -18,6 +18,10 @@ const PROFILE = {
 const UidBody = P.obj({ uid: P.str(nb) });
 const PhoneBody = P.obj({ uid: P.str(nb), number: P.str(nb) });
 const ProfileBody = P.obj({ uid: P.str(nb), ...PROFILE });
+const DocumentBody = P.obj({
+  uid: P.str(nb), doc_type: P.str(nb), doc_number: P.str(nb), filename: P.str(nb), file_ext: P.str(nb), upload: P.str(nb),
+  doc_expire: opt(), update_labels: P.opt(P.bool()), metadata: opt(),
+});
 const ImportBody = P.obj({ email: P.str(nb), password_digest: P.str(nb), referral_uid: opt(), phone: opt(), ...PROFILE });
 
 /** Profile fields of a management body; a dob that is not a date → 422 `dob is invalid`. */
@@ -55,6 +59,17 @@ export function kycRoutes(r: ManagementRouter, c: Container, m: ManagementServic
   r.post('/profiles', 'write_users', 'Create a KYC profile (state as given, drafted by default)', async (data, reply) => {
     const p = mparams(ProfileBody, data);
     return reply.status(201).send(await withProfiles(await m.kyc.createProfile(p.uid, profileFields(p), p.state)));
+  });
+
+  r.post('/documents', 'write_documents', 'Upload a KYC document (the file as base64); update_labels is accepted and ignored, as in Barong', async (data, reply) => {
+    const p = mparams(DocumentBody, data);
+    let docExpire: string | null = null;
+    if (p.doc_expire !== undefined) {
+      docExpire = parseCalendarDate(p.doc_expire);
+      if (docExpire === null) throw new ManagementError(422, 'doc_expire is invalid');
+    }
+    await m.documents.upload({ ...p, doc_expire: docExpire });
+    return reply.status(201).send();
   });
 
   r.post('/users/import', 'write_users', 'Import a Barong user with his bcrypt password_digest, phone and profile', async (data, reply) => {
