@@ -256,7 +256,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     }, serviceAccounts);
     const antiPhishing = new AntiPhishingService(identity, encryptor);
     const { oauth, auth0 } = buildOAuth({
-      identity, accounts, http: o.oauthHttp ?? new FetchOAuthHttp(), encryptionKey: keys.encryptionKey, now,
+      identity, accounts, mailedCodes: tokenAuth, http: o.oauthHttp ?? new FetchOAuthHttp(), encryptionKey: keys.encryptionKey, now,
       warn: (fields, msg) => logger.warn(fields, msg),
       settings: {
         providersFile: config.OAUTH_PROVIDERS_FILE, apiPrefix: config.API_PREFIX, appUrl: config.APP_URL, callbackBaseUrl: config.OAUTH_CALLBACK_BASE_URL,

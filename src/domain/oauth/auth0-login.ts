@@ -11,6 +11,7 @@ import { REFUSAL_KEYS } from './oauth-service.js';
 import { OIDC_RULES, profileFrom } from './profile.js';
 import { CLOCK_TOLERANCE } from './provider-client.js';
 import { auth0Tenant } from './providers.js';
+import type { SocialSecondFactor } from './second-factor.js';
 import { CreateConflict, refusalFor, type SocialAccounts } from './social-accounts.js';
 
 /** Provider name under which Auth0 accounts are linked. */
@@ -23,7 +24,9 @@ const invalid = (status = 422) => new AppError(['identity.session.auth0.invalid_
 /**
  * `POST identity/sessions/auth0` (BARONG.md §5.15 with Warden's fix #11): an Auth0 ID token
  * (RS256, the tenant's JWKS, `iss` = `https://<domain>/`, `aud` = the client id, `exp`) signs in
- * the user with the same state and 2FA checks as password login.
+ * the user with the same state and 2FA checks as password login. The 2FA code is the user's type:
+ * an authenticator code, or a mailed code, which a request without one mails (the user may have
+ * no password to ask for it at another door).
  *
  * Finding the user: the linked Auth0 account first; else, like Barong, the account with the
  * token's email, but only when Auth0 says the email is verified (Barong let an unverified
@@ -36,6 +39,7 @@ export class Auth0Login {
   constructor(
     private readonly d: IdentityDeps,
     private readonly social: SocialAccounts,
+    private readonly second: SocialSecondFactor,
     private readonly dir: OidcDirectory,
     private readonly settings: Auth0Settings | null,
     private readonly now: () => number = Date.now,
@@ -59,14 +63,18 @@ export class Auth0Login {
       await this.social.failed(user, ctx, 'login', refusal.reason);
       throw new AppError(REFUSAL_KEYS[refusal.state]);
     }
-    if (!user.otp) return this.social.openSession(user, ctx, 'login');
-    if (!input.otpCode || input.otpCode.trim() === '') throw new AppError('identity.session.missing_otp');
-    if (!(await this.d.secondFactor.verify(user, input.otpCode, { allowRecoveryCode: true, ctx }))) {
+    const type = await this.second.typeOf(user);
+    const check = await this.second.check(user, type, input.otpCode, ctx);
+    if (check === 'missing') {
+      if (type === 'email' && !(await this.second.mail(user, ctx))) throw new AppError('identity.session.too_many_requests');
+      throw new AppError('identity.session.missing_otp');
+    }
+    if (check === 'invalid') {
       await limiter.hit('login-fail', user.email.toLowerCase(), settings.rates.loginAccount);
       await this.social.failed(user, ctx, 'login::2fa', 'OTP code is invalid');
       throw new AppError('identity.session.invalid_otp');
     }
-    return this.social.openSession(user, ctx, 'login::2fa');
+    return this.social.openSession(user, ctx, type === 'none' ? 'login' : 'login::2fa');
   }
 
   private async verify(idToken: string): Promise<JWTPayload> {

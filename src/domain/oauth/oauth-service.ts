@@ -10,6 +10,7 @@ import { newBinding, pkceChallenge, type FlowTokens } from './flow-tokens.js';
 import type { ProviderProfile } from './profile.js';
 import type { ProviderClient } from './provider-client.js';
 import type { OAuthProviderSpec } from './providers.js';
+import type { SocialSecondFactor } from './second-factor.js';
 import { CreateConflict, hasUsablePassword, refusalFor, type SocialAccounts } from './social-accounts.js';
 
 export const STATE_LIFETIME = 600;
@@ -29,6 +30,7 @@ export interface OAuthSettings {
 export interface OAuthServiceDeps {
   identity: IdentityDeps;
   social: SocialAccounts;
+  secondFactor: SocialSecondFactor;
   client: ProviderClient;
   tokens: FlowTokens;
   providers: readonly OAuthProviderSpec[];
@@ -157,7 +159,8 @@ export class OAuthService {
   /**
    * Finds or creates the user and hands the browser a sign-in token (not a session: the frontend
    * redeems it with `POST identity/sessions/oauth`, which answers like password login, with the
-   * csrf_token, and asks for the 2FA code when the user has 2FA).
+   * csrf_token, and asks for the 2FA code when the user has 2FA). A user with codes by mail gets
+   * one now: the frontend asks for it as for an authenticator code (`tfa_type` says which).
    */
   private async signInFlow(spec: OAuthProviderSpec, profile: ProviderProfile, bindingTag: string, ctx: RequestContext): Promise<FlowOutcome> {
     const { db } = this.d.identity;
@@ -183,16 +186,19 @@ export class OAuthService {
       await this.d.social.failed(user, ctx, 'login', refusal.reason);
       throw new OAuthFlowError(refusal.state);
     }
+    const type = await this.d.secondFactor.typeOf(user);
+    if (type === 'email' && !(await this.d.secondFactor.mail(user, ctx))) throw new OAuthFlowError('too_many_requests', 'sign-in code mails');
     const body: SignInBody = { u: user.uid, p: spec.name, a: this.uaTag(ctx), b: bindingTag };
     const { token } = this.d.tokens.seal('signin', body as unknown as Record<string, unknown>, SIGN_IN_LIFETIME);
-    return { redirect: this.result({ result: user.otp ? 'otp_required' : result, provider: spec.name, token }) };
+    const params: Record<string, string> = type === 'none' ? { result, provider: spec.name, token } : { result: 'otp_required', provider: spec.name, token, tfa_type: type };
+    return { redirect: this.result(params) };
   }
 
   /**
    * `POST identity/sessions/oauth`: redeems the callback's sign-in token in the browser that ran
    * the flow (same binding cookie and User-Agent) with the checks of password login: state, and
-   * the 2FA code when the user has 2FA (missing → 401, wrong → 403; the token stays good until it
-   * is redeemed or expires, within the 2FA attempt budget). Single use.
+   * the 2FA code of the user's type, authenticator or mailed (missing → 401, wrong → 403; the token
+   * stays good until it is redeemed or expires, within the 2FA attempt budget). Single use.
    */
   async redeem(input: { token: string; otpCode?: string; binding?: string }, ctx: RequestContext): Promise<OpenedSession> {
     const { db, kv, limiter, settings } = this.d.identity;
@@ -213,17 +219,17 @@ export class OAuthService {
       await this.d.social.failed(user, ctx, 'login', refusal.reason);
       throw new AppError(REFUSAL_KEYS[refusal.state]);
     }
-    if (user.otp) {
-      if (!input.otpCode || input.otpCode.trim() === '') throw new AppError('identity.session.missing_otp');
-      if (!(await this.d.identity.secondFactor.verify(user, input.otpCode, { allowRecoveryCode: true, ctx }))) {
-        await limiter.hit('login-fail', account, settings.rates.loginAccount);
-        await this.d.social.failed(user, ctx, 'login::2fa', 'OTP code is invalid');
-        throw new AppError('identity.session.invalid_otp');
-      }
+    const type = await this.d.secondFactor.typeOf(user);
+    const second = await this.d.secondFactor.check(user, type, input.otpCode, ctx);
+    if (second === 'missing') throw new AppError('identity.session.missing_otp');
+    if (second === 'invalid') {
+      await limiter.hit('login-fail', account, settings.rates.loginAccount);
+      await this.d.social.failed(user, ctx, 'login::2fa', 'OTP code is invalid');
+      throw new AppError('identity.session.invalid_otp');
     }
     if (!(await this.useOnce(pending.id, pending.exp))) throw new AppError('identity.session.oauth.invalid_token');
     if (limits.peekUsed) await limiter.reset('login-fail', account);
-    return this.d.social.openSession(user, ctx, user.otp ? 'login::2fa' : 'login');
+    return this.d.social.openSession(user, ctx, type === 'none' ? 'login' : 'login::2fa');
   }
 
   /**

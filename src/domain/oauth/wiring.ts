@@ -7,11 +7,14 @@ import { FlowTokens } from './flow-tokens.js';
 import { OAuthService } from './oauth-service.js';
 import { ProviderClient } from './provider-client.js';
 import { auth0Tenant, readProvidersFile } from './providers.js';
+import { SocialSecondFactor, type MailedCodes } from './second-factor.js';
 import { SocialAccounts } from './social-accounts.js';
 
 export interface OAuthWiringInput {
   identity: IdentityDeps;
   accounts: AccountService;
+  /** The NBC door's mailed codes, for users whose second factor they are. */
+  mailedCodes: MailedCodes;
   http: OAuthHttp;
   encryptionKey: Buffer;
   now: () => number;
@@ -38,8 +41,9 @@ export function buildOAuth(i: OAuthWiringInput): { oauth: OAuthService; auth0: A
 
   const directory = new OidcDirectory(i.http, i.now);
   const social = new SocialAccounts(i.identity, i.accounts);
+  const secondFactor = new SocialSecondFactor(i.identity, i.mailedCodes);
   const oauth = new OAuthService({
-    identity: i.identity, social, client: new ProviderClient(directory, i.http, i.now), tokens: new FlowTokens(i.encryptionKey, i.now), providers,
+    identity: i.identity, social, secondFactor, client: new ProviderClient(directory, i.http, i.now), tokens: new FlowTokens(i.encryptionKey, i.now), providers,
     warn: i.warn,
     settings: {
       linkBase: `${callbackBase}${s.apiPrefix}/identity/oauth`,
@@ -47,5 +51,5 @@ export function buildOAuth(i: OAuthWiringInput): { oauth: OAuthService; auth0: A
       extraSignInProviders: auth0Settings ? [AUTH0_PROVIDER] : [],
     },
   });
-  return { oauth, auth0: new Auth0Login(i.identity, social, directory, auth0Settings, i.now) };
+  return { oauth, auth0: new Auth0Login(i.identity, social, secondFactor, directory, auth0Settings, i.now) };
 }

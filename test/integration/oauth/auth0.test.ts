@@ -8,6 +8,7 @@ import { Client, activeUser, uniqueEmail, type Res } from '../../helpers/client.
 import { enableOtp } from '../../helpers/otp.js';
 import { freePort } from '../../helpers/net.js';
 import { usersRepo } from '../../../src/db/repositories/users.js';
+import { codeOf, mailAfter, useEmailCodes } from '../nbc/nbc-client.js';
 
 /** A stand-in Auth0 tenant: only its JWKS document, on 127.0.0.1, counting requests. */
 class Tenant {
@@ -163,6 +164,28 @@ describe('POST /identity/sessions/auth0', () => {
     const ok = await auth0(new Client(t), { id_token: token, otp_code: otp.code() });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.deepEqual((await activities(uid)).slice(-2), ['session/login::2fa/failed', 'session/login::2fa/succeed']);
+  });
+
+  test('codes by mail (chosen on the NBC door) are required too: without → 401 and a code is mailed, wrong 403, the mailed code 201 once', async () => {
+    const email = uniqueEmail('a0mail');
+    const owner = await activeUser(t, email);
+    await useEmailCodes(t, email);
+    const uid = (await owner.get('/resource/users/me')).body.uid;
+    const token = await idToken({ sub: `auth0|${email}`, email });
+    let first: Res | undefined;
+    const code = codeOf(await mailAfter(t, email, /sign-in code/, async () => { first = await auth0(new Client(t), { id_token: token }); }));
+    assert.deepEqual(answer(first!), errors(401, 'identity.session.missing_otp'));
+    const refused = new Client(t);
+    assert.deepEqual(answer(await auth0(refused, { id_token: token, otp_code: code === '000000' ? '111111' : '000000' })), errors(403, 'identity.session.invalid_otp'));
+    assert.equal(refused.cookie, undefined);
+    const client = new Client(t);
+    const ok = await auth0(client, { id_token: token, otp_code: code });
+    assert.deepEqual([ok.status, ok.body.uid], [201, uid], JSON.stringify(ok.body));
+    assert.equal((await client.get('/resource/users/me')).status, 200, 'the session cookie works');
+    assert.deepEqual(answer(await auth0(new Client(t), { id_token: token, otp_code: code })), errors(403, 'identity.session.invalid_otp'), 'single use');
+    assert.deepEqual((await activities(uid)).slice(-3), ['session/login::2fa/failed', 'session/login::2fa/succeed', 'session/login::2fa/failed']);
+    while (await t.c.identity.limiter.hit('tfa-mail', email, t.c.identity.settings.rates.resetAccount));
+    assert.deepEqual(answer(await auth0(new Client(t), { id_token: token })), errors(429, 'identity.session.too_many_requests'), 'past the mail limit');
   });
 
   test('the key set is cached, and fetched again when a token names a new key (rotation)', async () => {

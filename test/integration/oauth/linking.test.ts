@@ -4,6 +4,7 @@ import { Client, STRONG_PASSWORD, activeUser, uniqueEmail, type Res } from '../.
 import { enableOtp } from '../../helpers/otp.js';
 import { usersRepo } from '../../../src/db/repositories/users.js';
 import { tokenFrom } from '../../helpers/smtp.js';
+import { codeOf, mailAfter, useEmailCodes } from '../nbc/nbc-client.js';
 import { Browser, WARDEN } from './browser.js';
 import { PREFIX, redeem, signInFully, socialSignIn, startOAuthWorld, type OAuthWorld } from './setup.js';
 
@@ -144,7 +145,7 @@ describe('2FA', () => {
 
     const b = new Browser(w.t);
     const result = await socialSignIn(b);
-    assert.deepEqual([result.result, result.provider], ['otp_required', 'op']);
+    assert.deepEqual([result.result, result.provider, result.tfa_type], ['otp_required', 'op', 'google']);
     assert.deepEqual(await redeem(b, result.token), { status: 401, body: { errors: ['identity.session.missing_otp'] } });
     assert.deepEqual(await redeem(b, result.token, otp.code(5)), { status: 403, body: { errors: ['identity.session.invalid_otp'] } });
     assert.equal(b.cookie('localhost:3000', '_barong_session'), undefined);
@@ -155,6 +156,35 @@ describe('2FA', () => {
     assert.deepEqual(await redeem(b, result.token, otp.freshCode()), { status: 422, body: { errors: ['identity.session.oauth.invalid_token'] } });
     const log = await activities(uid);
     assert.deepEqual(log.slice(-2), ['session/login::2fa/failed', 'session/login::2fa/succeed']);
+  });
+
+  test('codes by mail (chosen on the NBC door): otp_required with tfa_type=email and a mailed code; the token needs it (missing 401, wrong 403, right 200 once)', async () => {
+    const email = uniqueEmail('mail2fa');
+    const client = await activeUser(w.t, email);
+    w.op.as({ sub: `mail2fa-${email}`, email, email_verified: true });
+    assert.equal((await connect(client)).result, 'linked');
+    await useEmailCodes(w.t, email);
+    const uid = (await client.get('/resource/users/me')).body.uid;
+
+    const b = new Browser(w.t);
+    let result: Record<string, string> = {};
+    const code = codeOf(await mailAfter(w.t, email, /sign-in code/, async () => { result = await socialSignIn(b); }));
+    assert.deepEqual(result, { result: 'otp_required', provider: 'op', token: result.token, tfa_type: 'email' });
+    assert.deepEqual(await redeem(b, result.token), { status: 401, body: { errors: ['identity.session.missing_otp'] } });
+    assert.deepEqual(await redeem(b, result.token, ' '), { status: 401, body: { errors: ['identity.session.missing_otp'] } });
+    assert.deepEqual(await redeem(b, result.token, code === '000000' ? '111111' : '000000'), { status: 403, body: { errors: ['identity.session.invalid_otp'] } });
+    assert.equal(b.cookie('localhost:3000', '_barong_session'), undefined);
+    const ok = await redeem(b, result.token, code);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.uid, uid);
+    assert.ok(b.cookie('localhost:3000', '_barong_session'));
+    assert.deepEqual(await redeem(b, result.token, code), { status: 422, body: { errors: ['identity.session.oauth.invalid_token'] } });
+    assert.deepEqual((await activities(uid)).slice(-2), ['session/login::2fa/failed', 'session/login::2fa/succeed']);
+
+    // Past the limit of mails to the address, the flow ends without a token rather than without a code.
+    const rates = w.t.c.identity.settings.rates;
+    while (await w.t.c.identity.limiter.hit('tfa-mail', email, rates.resetAccount));
+    assert.deepEqual(await socialSignIn(new Browser(w.t)), { result: 'error', error: 'too_many_requests', provider: 'op' });
   });
 
   test('a forged or expired token is refused', async () => {
