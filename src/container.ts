@@ -228,6 +228,8 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
         linkLifetime: config.JWT_EXPIRE_TIME, apiKeyHoldSeconds: config.TFA_RESET_HOLD_SECONDS,
       },
     });
+    // One login for the Barong and Nebeus doors; it checks email second factors with the NBC door's codes.
+    const logins = new LoginService(identity, accounts, tokenAuth.codes);
     const jwtIssuer = new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now);
     const adminAudit = new AdminAudit(db, logger);
     const gateway = new Gateway({
@@ -283,13 +285,13 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       }),
       captcha: createCaptchaVerifier({ provider: config.CAPTCHA_PROVIDER, secret: config.CAPTCHA_SECRET, siteKey: config.CAPTCHA_SITE_KEY, verifyUrl: config.CAPTCHA_VERIFY_URL }),
       passwordRegexpRubyForm: config.PASSWORD_REGEXP ? rubyRegexpToS(config.PASSWORD_REGEXP) : DEFAULT_PASSWORD_REGEXP_RUBY_FORM,
-      logins: new LoginService(identity, accounts),
+      logins,
       resets: new PasswordResetService(identity),
       userAccounts: new UserAccountService(identity),
       callers: new CallerResolver(db, gateway, keys.verificationKeys, now, tokenAuth.sessions),
       whitelinks: new WhitelinkService(db, kv, { cache: policy, log: logger }),
       nebeus: buildNebeus({
-        db, identity, accounts, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
+        db, identity, accounts, logins, profiles: kycProfiles.profiles, oauth, storage: kycDocuments.storage, log: logger, now,
         settings: {
           db: config.NEBEUS_DB, companyId: config.NEBEUS_COMPANY_ID, lang: config.NEBEUS_LANG, tz: config.NEBEUS_TZ, defaultCurrency: config.NEBEUS_DEFAULT_CURRENCY,
           points: { address: config.NEBEUS_POINTS_ADDRESS, identity: config.NEBEUS_POINTS_IDENTITY, phone: config.NEBEUS_POINTS_PHONE },
