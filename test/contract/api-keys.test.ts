@@ -192,7 +192,7 @@ test('cache stays bounded: the oldest entries are evicted beyond cacheMax', asyn
   assert.equal(service.cacheSize, 3);
 });
 
-test('NonceGuard: a nonce is accepted once per key, and remembered for twice the window', async () => {
+test('NonceGuard: a nonce is accepted once per key, and remembered as long as any nonce of its second can be valid', async () => {
   let t = 1_700_000_000_000;
   const kv = new MemoryKeyValueStore(() => t);
   try {
@@ -201,7 +201,10 @@ test('NonceGuard: a nonce is accepted once per key, and remembered for twice the
     assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005143'), false, 'replay refused');
     assert.equal(await guard.firstUse('aaaaaaaaaaaaaaaa', '1584524005143'), true, 'another kid, same nonce');
     assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005144'), true, 'same kid, another nonce');
-    t += 10_999; // ttl = ceil(2 * 5000 / 1000) + 1 = 11 s
+    assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005999x'), true, 'another nonce string of the same second');
+    assert.equal(await guard.firstUse('61d025b8573501c2', '1584524006000'), true, 'the next second');
+    t += 12_999; // ttl = ceil((1000 + 2 * 5000) / 1000) + 2 = 13 s from the second's first nonce
+    assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005144'), false, 'a later nonce of the second does not extend it, but it still holds');
     assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005143'), false);
     t += 1;
     assert.equal(await guard.firstUse('61d025b8573501c2', '1584524005143'), true, 'forgotten once it can no longer be valid');
@@ -210,12 +213,12 @@ test('NonceGuard: a nonce is accepted once per key, and remembered for twice the
   }
 });
 
-/** An in-process store that records the size of every setManyIfAbsent call. */
+/** An in-process store that records the size of every addToSetsOnce call. */
 function countingStore() {
   const kv = new MemoryKeyValueStore();
   const calls: number[] = [];
-  const many = kv.setManyIfAbsent.bind(kv);
-  kv.setManyIfAbsent = (keys, value, ttl) => { calls.push(keys.length); return many(keys, value, ttl); };
+  const many = kv.addToSetsOnce.bind(kv);
+  kv.addToSetsOnce = (pairs, ttl) => { calls.push(pairs.length); return many(pairs, ttl); };
   return { kv, calls };
 }
 
@@ -253,11 +256,11 @@ test('NonceGuard: a burst larger than one batch goes out in several calls, repla
 
 test('NonceGuard: checks made while a call is out wait for its answer, then go together in one call', async () => {
   const { kv, calls } = countingStore();
-  const many = kv.setManyIfAbsent.bind(kv);
+  const many = kv.addToSetsOnce.bind(kv);
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
   // The first call (counted by countingStore) is held until release().
-  kv.setManyIfAbsent = async (keys, value, ttl) => { const first = calls.length === 0; const answer = many(keys, value, ttl); if (first) await gate; return answer; };
+  kv.addToSetsOnce = async (pairs, ttl) => { const first = calls.length === 0; const answer = many(pairs, ttl); if (first) await gate; return answer; };
   try {
     const guard = new NonceGuard(kv, 5000);
     const first = guard.firstUse('kid1', '1');
@@ -280,13 +283,13 @@ test('NonceGuard: checks made while a call is out wait for its answer, then go t
 
 test('NonceGuard: a store failure fails every check of the batch, and the next turn works again', async () => {
   const kv = new MemoryKeyValueStore();
-  const many = kv.setManyIfAbsent.bind(kv);
-  kv.setManyIfAbsent = () => Promise.reject(new Error('redis down'));
+  const many = kv.addToSetsOnce.bind(kv);
+  kv.addToSetsOnce = () => Promise.reject(new Error('redis down'));
   try {
     const guard = new NonceGuard(kv, 5000);
     const results = await Promise.allSettled([guard.firstUse('kid1', '1'), guard.firstUse('kid2', '1')]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
-    kv.setManyIfAbsent = many;
+    kv.addToSetsOnce = many;
     assert.equal(await guard.firstUse('kid1', '1'), true, 'nothing was remembered by the failed batch');
   } finally {
     await kv.close();

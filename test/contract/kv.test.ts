@@ -34,21 +34,21 @@ for (const [name, open] of stores) {
       assert.equal(await kv.get('once'), 'x');
     });
 
-    test('setManyIfAbsent: one answer per key, in order; a repeated key is set by its first occurrence', async () => {
+    test('addToSetsOnce: one answer per pair, in order; a repeated pair is added by its first occurrence', async () => {
       const kv = await store();
-      await kv.set('m2', 'old');
-      assert.deepEqual(await kv.setManyIfAbsent([], 'x', 60), []);
-      assert.deepEqual(await kv.setManyIfAbsent(['m1', 'm2', 'm3', 'm1'], 'x', 60), [true, false, true, false]);
-      assert.equal(await kv.get('m1'), 'x');
-      assert.equal(await kv.get('m2'), 'old', 'an existing key keeps its value');
-      assert.deepEqual(await kv.setManyIfAbsent(['m3', 'm4'], 'y', 60), [false, true]);
+      assert.deepEqual(await kv.addToSetsOnce([], 60), []);
+      assert.deepEqual(await kv.addToSetsOnce([['s1', 'a'], ['s1', 'b'], ['s2', 'a'], ['s1', 'a']], 60), [true, true, true, false]);
+      assert.deepEqual((await kv.setMembers('s1')).sort(), ['a', 'b']);
+      assert.deepEqual(await kv.addToSetsOnce([['s2', 'a'], ['s2', 'c']], 60), [false, true]);
     });
 
-    test('setManyIfAbsent keys expire with their TTL', async () => {
+    test('addToSetsOnce: a set expires ttl after the call that created it; later additions do not extend it', async () => {
       const kv = await store();
-      assert.deepEqual(await kv.setManyIfAbsent(['e1', 'e2'], 'x', 1), [true, true]);
+      assert.deepEqual(await kv.addToSetsOnce([['e1', 'a']], 2), [true]);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.deepEqual(await kv.addToSetsOnce([['e1', 'b'], ['e1', 'a']], 2), [true, false]);
       await new Promise((r) => setTimeout(r, 1100));
-      assert.deepEqual(await kv.setManyIfAbsent(['e1', 'e2'], 'x', 1), [true, true]);
+      assert.deepEqual(await kv.addToSetsOnce([['e1', 'a'], ['e1', 'b']], 2), [true, true], 'gone 2 s after creation, not after the last addition');
     });
 
     test('incr counts and keeps the first TTL', async () => {

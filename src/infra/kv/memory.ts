@@ -38,8 +38,17 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.map.set(key, { value, expiresAt: this.expiry(ttl) });
     return true;
   }
-  async setManyIfAbsent(keys: readonly string[], value: string, ttl: number) {
-    return Promise.all(keys.map((k) => this.setIfAbsent(k, value, ttl)));
+  async addToSetsOnce(pairs: readonly (readonly [string, string])[], ttl: number) {
+    return pairs.map(([key, member]) => {
+      const e = this.live(key);
+      if (e && e.value instanceof Set) {
+        if (e.value.has(member)) return false;
+        e.value.add(member);
+        return true;
+      }
+      this.map.set(key, { value: new Set([member]), expiresAt: this.expiry(ttl) });
+      return true;
+    });
   }
   async delete(...keys: string[]) { for (const k of keys) this.map.delete(k); }
   async getAndDelete(key: string) { const v = await this.get(key); this.map.delete(key); return v; }

@@ -8,10 +8,12 @@ export interface KeyValueStore {
   /** Sets only when absent; true when this call set it (one-time token use, nonce replay). */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /**
-   * setIfAbsent for many keys in one round trip, in order: result i is true when key i was set
-   * by this call (a key repeated in the list is set by its first occurrence only).
+   * Adds member i to set i for every pair, in one round trip, in order: result i is true when
+   * the member was not in its set yet (a pair repeated in the list is added by its first
+   * occurrence only). A set that this call creates expires ttlSeconds later; adding to an
+   * existing set does not extend it (nonce replay: one set per key and second of nonces).
    */
-  setManyIfAbsent(keys: readonly string[], value: string, ttlSeconds: number): Promise<boolean[]>;
+  addToSetsOnce(pairs: readonly (readonly [set: string, member: string])[], ttlSeconds: number): Promise<boolean[]>;
   delete(...keys: string[]): Promise<void>;
   getAndDelete(key: string): Promise<string | null>;
   /** Increments and returns the counter; the TTL is set when the counter is created. */
