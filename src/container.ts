@@ -278,7 +278,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       config, db, kv, keys, identity, accounts, mailer, geoip, policy, users, gateway, apiKeys, encryptor, otp, keyManagement, serviceAccounts,
       abilities: new Abilities(config.ABILITIES_FILE ? fromFile('ABILITIES_FILE', config.ABILITIES_FILE, readAbilitiesFile) : DEFAULT_ABILITIES), kycDocuments,
       adminUsers: buildAdminUsers({
-        db, events, labels: identity.labels, profiles: kycProfiles.profiles, otp, apiKeys, sessions, dataStorage: kycProfiles.dataStorage,
+        db, events, labels: identity.labels, profiles: kycProfiles.profiles, otp, apiKeys, dataStorage: kycProfiles.dataStorage,
         serviceAccountKeys: (ownerId, q) => serviceAccounts.deactivateKeysOfOwner(ownerId, q),
         documentsOf: (userId) => kycDocuments.review.documentsOf(userId),
         profileReview: { doubleVerification: config.PROFILE_DOUBLE_VERIFICATION, verificationRoles: config.PROFILE_VERIFICATION_ROLES.split(',').filter(Boolean) },

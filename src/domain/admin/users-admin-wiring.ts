@@ -25,8 +25,6 @@ export interface AdminUsersOptions {
   otp: { disableByAdmin(user: User): Promise<User> };
   apiKeys: { invalidate(kid: string): void };
   serviceAccountKeys: (ownerId: number, q: Queryable) => Promise<string[]>;
-  /** Unused: an admin state change ends no session (BARONG.md §10.4); kept until the container stops passing it. */
-  sessions?: unknown;
   documentsOf: (userId: number) => Promise<DocumentView[]>;
   dataStorage: { remove(user: User, title: string): Promise<boolean> };
   profileReview: ProfileReviewSettings;
