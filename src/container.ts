@@ -230,7 +230,7 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
     });
     // One login for the Barong and Nebeus doors; it checks email second factors with the NBC door's codes.
     const logins = new LoginService(identity, accounts, tokenAuth.codes);
-    const jwtIssuer = new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now);
+    const jwtIssuer = new JwtIssuer(keys, config.JWT_EXPIRE_TIME, now, { reuseMs: config.GATEWAY_JWT_REUSE_SECONDS * 1000 });
     const adminAudit = new AdminAudit(db, logger);
     const gateway = new Gateway({
       apiKeys: new HmacApiKeyAuthenticator(apiKeys, new NonceGuard(kv, config.APIKEY_NONCE_LIFETIME), users, serviceAccountSnapshots, config.APIKEY_NONCE_LIFETIME, now),

@@ -59,6 +59,7 @@ export const EnvSchema = Type.Object({
   SESSION_CACHE_MS: Int(1000, 0, 60_000, 'with REDIS_URL: ms an instance may reuse a session record it read (ended sessions are dropped at once through pub/sub); 0 = read Redis on every request'),
   SESSION_COOKIE_NAME: Str('_barong_session', 'session cookie name', { pattern: '^[A-Za-z0-9_.-]+$' }),
   JWT_EXPIRE_TIME: Int(3600, 1, 31_536_000, 'seconds a gateway JWT, confirmation or reset token lives'),
+  GATEWAY_JWT_REUSE_SECONDS: Int(1, 1, 86_400, 'seconds the gateway may hand a principal the same JWT: 1 = a token of the current second (iat = now, BARONG.md §11.7); more saves signatures for many active users'),
   APIKEY_NONCE_LIFETIME: Int(5000, 1, 86_400_000, 'ms an API-key nonce may differ from server time'),
   // KYC documents, uploads and the provider callback (BARONG.md §7.5, §7.6, §17)
   KYC_PROVIDER: Type.Union([Type.Literal('local'), Type.Literal('generic'), Type.Literal('kycaid')], { default: 'local', description: 'local: admins review documents; generic: signed verdict webhook; kycaid: KYCAID flow' }),

@@ -119,7 +119,7 @@ describe('JwtIssuer: reuse', () => {
     assert.notEqual(issuer.issue(user), first);
   });
 
-  test('reuseMs: 0 signs on every call; a window over 1000 ms is capped at 1000 ms', () => {
+  test('reuseMs: 0 signs on every call; up to 1000 ms the token is the current second\'s; a longer window reuses across seconds until 10 % of the lifetime is left', () => {
     const c = clock();
     const never = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 0 });
     assert.notEqual(never.issue(user), never.issue(user));
@@ -130,10 +130,23 @@ describe('JwtIssuer: reuse', () => {
     assert.equal(short.issue(user), first);
     c.advance(0.001);
     assert.notEqual(short.issue(user), first);
-    const long = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 60_000 });
-    const a = long.issue(user);
+    const second = new JwtIssuer(keys, LIFETIME, c.now, { reuseMs: 1000 });
+    const a = second.issue(user);
     c.advance(1);
-    assert.notEqual(long.issue(user), a);
+    assert.notEqual(second.issue(user), a, 'the default window ends with its second');
+    const long = new JwtIssuer(keys, 600, c.now, { reuseMs: 120_000 });
+    const b = long.issue(user);
+    c.advance(119.9);
+    assert.equal(long.issue(user), b, 'an operator\'s longer window reuses across seconds');
+    c.advance(0.1);
+    const d = long.issue(user);
+    assert.notEqual(d, b, 'not past the window');
+    const shortLived = new JwtIssuer(keys, 60, c.now, { reuseMs: 120_000 });
+    const e = shortLived.issue(user);
+    c.advance(52.9); // iat is the whole second, so at most 53.9 s of the 60 s are gone
+    assert.equal(shortLived.issue(user), e);
+    c.advance(1.1); // at least 54 s gone: 6 s (10 %) or less left
+    assert.notEqual(shortLived.issue(user), e, 'never with less than max(10 % of the lifetime, 5 s) left');
   });
 
   test('the cache stays bounded: the oldest entries are evicted past the cap', () => {

@@ -17,9 +17,10 @@ interface Cached { token: string; issuedMs: number; iat: number }
  *
  * Every check should get a fresh token (iat = now, a new jti), but signing costs far more than
  * everything else on the gateway's hot path. So a token is handed out again only for the same
- * principal claims, issued less than `reuseMs` (default and at most 1000) ago and within the
- * same second, so its iat is the one a new token would carry: a burst from one principal costs
- * one signature per second, and no client ever sees an older token. The claims are the cache
+ * principal claims, issued less than `reuseMs` (default 1000) ago and within the same second,
+ * so its iat is the one a new token would carry: a burst from one principal costs one signature
+ * per second, and no client ever sees an older token. An operator may allow a longer window
+ * (GATEWAY_JWT_REUSE_SECONDS) when signing for many active users costs too much CPU. The claims are the cache
  * key: a changed role, state, level… gets a new token at once. The cache is a Map in issue
  * order, capped at `maxEntries` (oldest evicted; 0 = sign every time) and trimmed of stale
  * entries from the front on every insert.
@@ -39,7 +40,7 @@ export class JwtIssuer {
     opts: { maxEntries?: number; reuseMs?: number } = {},
   ) {
     this.maxEntries = Math.max(0, opts.maxEntries ?? DEFAULT_MAX_CACHED_TOKENS);
-    this.reuseMs = Math.min(Math.max(0, opts.reuseMs ?? DEFAULT_REUSE_MS), DEFAULT_REUSE_MS);
+    this.reuseMs = Math.max(0, opts.reuseMs ?? DEFAULT_REUSE_MS);
   }
 
   issue(claims: Record<string, unknown>): string {
@@ -92,7 +93,11 @@ export class JwtIssuer {
   /** Reusable: issued less than reuseMs ago (not in the future) and in the current second. */
   private fresh(entry: Cached, nowMs: number): boolean {
     const age = nowMs - entry.issuedMs;
-    return age >= 0 && age < this.reuseMs && Math.floor(nowMs / 1000) === entry.iat;
+    if (age < 0 || age >= this.reuseMs) return false;
+    if (this.reuseMs <= DEFAULT_REUSE_MS) return Math.floor(nowMs / 1000) === entry.iat;
+    // A longer window (GATEWAY_JWT_REUSE_SECONDS) trades iat = now for fewer signatures, but
+    // never hands out a token with less than 10 % of its lifetime (at least 5 s) left.
+    return (entry.iat + this.lifetimeSeconds) * 1000 - nowMs > Math.max(this.lifetimeSeconds * 100, 5000);
   }
 
   private remember(key: string, entry: Cached, nowMs: number): void {
