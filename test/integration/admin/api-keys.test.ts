@@ -52,6 +52,10 @@ describe('GET admin/api_keys', () => {
       errors(422, 'api_keys.ordering.invalid_ordering', 'api_keys.ordering.invalid_attribute'));
     assert.deepEqual(answer(await root.get('/api_keys', { uid: 'ID0000000000' })), errors(404, 'admin.user.doesnt_exist'));
     assert.deepEqual(answer(await root.get('/api_keys', { uid: owner.uid, limit: '500' })), errors(422, 'invalid_limit'));
+    assert.deepEqual(answer(await root.get('/api_keys', { uid: owner.uid, ordering: 'bad', page: '0' })),
+      errors(422, 'api_keys.ordering.invalid_ordering', 'non_positive_page'), 'every failing parameter, in declaration order');
+    assert.deepEqual(answer(await root.get('/api_keys', { ordering: 'bad' })),
+      errors(422, 'admin.apikey.missing_uid', 'admin.apikey.empty_uid', 'api_keys.ordering.invalid_ordering'));
   });
 
   test('abilities: read APIKey (technical yes, accountant and support no)', async () => {

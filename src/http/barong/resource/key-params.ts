@@ -38,14 +38,7 @@ export function orderFields(keys: { ordering: string; attribute: string }) {
   };
 }
 
-/** The same without value keys, for routes that check ordering afterwards with orderParams. */
-export const OrderFields = {
-  ordering: P.opt(P.str({ description: 'asc (default) or desc' })),
-  order_by: P.opt(P.str({ description: 'apikeys column, default id' })),
-  ...PageFields,
-};
-
-/** `ordering` and `order_by` with their defaults; also checks them when declared with OrderFields. */
+/** `ordering` and `order_by` with their defaults (parseParams has checked them against orderFields). */
 export function orderParams(p: { ordering?: string; order_by?: string }, keys: { ordering: string; attribute: string }): { ordering: 'asc' | 'desc'; orderBy: ApiKeyColumn } {
   const errors: string[] = [];
   const ordering = (p.ordering ?? 'asc').toLowerCase();
