@@ -4,7 +4,7 @@ import type { ApiKeyAuthenticator, GatewayFacts } from '../authz/gateway.js';
 import type { UserSnapshot, UserSnapshots } from '../authz/user-snapshots.js';
 import { LOGIN_STATES } from '../users/user.js';
 import type { ApiKeyService, VerificationKey } from './api-key-service.js';
-import type { NonceGuard } from './nonce-guard.js';
+import { nonceStamp, type NonceGuard } from './nonce-guard.js';
 
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 const fail = (key: string, status = 401) => ({ ok: false as const, key, status });
@@ -29,7 +29,7 @@ export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
     if (blank(kid) || blank(nonce) || blank(signature)) return fail('authz.invalid_api_key_headers', 422);
     const key = await this.keys.forVerification(kid!);
     if (!key) return fail('authz.unexistent_apikey');
-    const stamp = parseInt(/^\s*\d+/.exec(nonce!)?.[0] ?? '0', 10);
+    const stamp = nonceStamp(nonce!);
     if (!(stamp > 0)) return fail('authz.nonce_not_valid_timestamp');
     if (Math.abs(this.now() - stamp) >= this.lifetimeMs) return fail('authz.nonce_expired');
     if (!this.signerOf(key)?.verify(nonce!, kid!, signature!)) return fail('authz.invalid_signature');
@@ -41,7 +41,7 @@ export class HmacApiKeyAuthenticator implements ApiKeyAuthenticator {
     // The 2FA requirement applies to User holders only (BARONG.md §16.4).
     if (!user.serviceAccount && !user.otp) return fail('authz.disabled_2fa');
     if (key.allowedIps && !key.allowedIps.some((cidr) => cidrContains(cidr, f.ip))) return fail('authz.ip_not_allowed');
-    if (!(await this.nonces.firstUse(kid!, nonce!))) return fail('authz.nonce_reused');
+    if (!(await this.nonces.firstUse(kid!, nonce!, stamp))) return fail('authz.nonce_reused');
     return { ok: true as const, user };
   }
 

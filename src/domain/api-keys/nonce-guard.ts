@@ -5,6 +5,11 @@ export const NONCE_BATCH_MAX = 256;
 
 interface Waiting { pair: readonly [string, string]; resolve: (first: boolean) => void; reject: (err: unknown) => void }
 
+/** The timestamp a nonce carries: its leading digits, in ms (0 when it has none). */
+export function nonceStamp(nonce: string): number {
+  return parseInt(/^\s*\d+/.exec(nonce)?.[0] ?? '0', 10);
+}
+
 /** Nonces are kept in one set per key and second of their timestamp. */
 const BUCKET_MS = 1000;
 
@@ -35,8 +40,7 @@ export class NonceGuard {
   }
 
   /** True the first time this (kid, nonce) pair is seen; false for a replay. */
-  firstUse(kid: string, nonce: string): Promise<boolean> {
-    const stamp = parseInt(/^\s*\d+/.exec(nonce)?.[0] ?? '0', 10);
+  firstUse(kid: string, nonce: string, stamp = nonceStamp(nonce)): Promise<boolean> {
     const set = 'nonces:' + kid + ':' + Math.floor(stamp / BUCKET_MS);
     return new Promise((resolve, reject) => {
       this.waiting.push({ pair: [set, nonce], resolve, reject });
