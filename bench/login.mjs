@@ -129,27 +129,29 @@ async function runMode(mode) {
     const email = `login${Date.now()}@example.com`;
     await fetch(`${server.base}/api/v2/auth/identity/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': UA }, body: JSON.stringify({ email, password: PASSWORD }) });
     // Background load on a 2-core machine drifts; bracket every login burst with raw argon2id
-    // measurements and report the median of ROUNDS ratios.
+    // measurements and report the median of ROUNDS ratios. The ratio rounds carry login traffic
+    // only: the ping probe's own requests (200/s, a client in this process) are not a login's cost.
+    // A further burst with the probe running shows that logins do not stall other requests.
     const rounds = [];
-    let login;
-    let ping;
     for (let i = 0; i < ROUNDS; i++) {
       const before = await rawArgon2(3);
-      const probe = pingProbe(server.base);
-      login = await cannon({ url: `${server.base}/api/v2/auth/identity/sessions`, method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-      ping = await probe();
+      const login = await cannon({ url: `${server.base}/api/v2/auth/identity/sessions`, method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
       const after = await rawArgon2(3);
-      rounds.push({ ratio: login.requests.average / ((before + after) / 2), login, ping, raw: (before + after) / 2 });
+      rounds.push({ ratio: login.requests.average / ((before + after) / 2), login, raw: (before + after) / 2 });
     }
     rounds.sort((a, b) => a.ratio - b.ratio);
     const median = rounds[Math.floor(rounds.length / 2)];
-    ({ login, ping } = median);
+    const { login } = median;
     const ratios = rounds.map((r) => `${(r.ratio * 100).toFixed(0)}`).join('/');
+    const probe = pingProbe(server.base);
+    const probed = await cannon({ url: `${server.base}/api/v2/auth/identity/sessions`, method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+    const ping = await probe();
     const ok = (r, code) => r['2xx'] === r.requests.total && r.non2xx === 0 && r.errors === 0 ? 'yes' : `NO (${r.non2xx} non-2xx, ${r.errors} errors; expected ${code})`;
     return [
       { mode, what: 'sign-up', 'req/s': signup.requests.average.toFixed(1), 'p50 ms': signup.latency.p50, 'p99 ms': signup.latency.p99, 'all ok': ok(signup, 201) },
       { mode, what: 'login', 'req/s': login.requests.average.toFixed(1), 'p50 ms': login.latency.p50, 'p99 ms': login.latency.p99, 'all ok': ok(login, 200), 'raw argon2id/s': median.raw.toFixed(1), 'login/raw (median; all rounds)': `${(median.ratio * 100).toFixed(0)} % (${ratios})` },
-      { mode, what: 'ping during login burst', 'req/s': (ping.n / SECONDS).toFixed(0), 'p50 ms': ping.p50.toFixed(2), 'p99 ms': ping.p99.toFixed(2), 'all ok': ping.p99 <= 20 ? 'yes (p99 <= 20 ms)' : 'NO (p99 > 20 ms)' },
+      { mode, what: 'login with ping probe', 'req/s': probed.requests.average.toFixed(1), 'p50 ms': probed.latency.p50, 'p99 ms': probed.latency.p99, 'all ok': ok(probed, 200) },
+      { mode, what: 'ping during that burst', 'req/s': (ping.n / SECONDS).toFixed(0), 'p50 ms': ping.p50.toFixed(2), 'p99 ms': ping.p99.toFixed(2), 'all ok': ping.p99 <= 20 ? 'yes (p99 <= 20 ms)' : 'NO (p99 > 20 ms)' },
     ];
   } finally {
     await server.stop();
