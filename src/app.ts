@@ -42,6 +42,7 @@ import { opsRoutes } from './http/ops.js';
 import { gatewayRoutes } from './http/gateway/routes.js';
 import { countInFlight, InFlight } from './http/in-flight.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
+import { parseRackQuery } from './http/rack-params.js';
 import { addMultipartFieldsParser } from './http/multipart-fields.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
@@ -81,6 +82,8 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
     // Fastify accepts a hop count too (proxy-addr); its types only list the other forms.
     trustProxy: c.config.trustProxy as boolean | string | string[],
     bodyLimit: 1024 * 1024,
+    // Rack's `name[]` arrays and `name[key]` hashes (http/rack-params.ts).
+    routerOptions: { querystringParser: parseRackQuery },
     // Fastify's own request lines carry the full URL, and query strings may hold tokens: we log
     // method, route pattern, status and time ourselves (onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
@@ -109,7 +112,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   });
 
   await app.register(cookie);
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseRackQuery });
   addMultipartFieldsParser(app, 1024 * 1024);
   await app.register(cors, {
     // '*' is sent as '*' (rack-cors does the same without credentials), not the caller's Origin echoed back.

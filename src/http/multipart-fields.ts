@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Busboy, type BusboyHeaders } from '@fastify/busboy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { nestBracketParams } from './rack-params.js';
 
 const MULTIPART = 'multipart/form-data';
 
@@ -13,8 +14,9 @@ function clientError(status: 400 | 413, message: string): Error {
 /**
  * Barong (Grape) takes the parameters of every endpoint from a multipart form as well as from
  * JSON, a urlencoded form or the query (BARONG.md §1.1). This parser gives every route the
- * form's fields as its body, `name[]` stored as `name`; files are read and dropped. The upload
- * routes replace it with @fastify/multipart in their own plugin (resource/kyc-uploads.ts).
+ * form's fields as its body, bracket names read as Rack reads them (`name[]` an array,
+ * http/rack-params.ts); files are read and dropped. The upload routes replace it with
+ * @fastify/multipart in their own plugin (resource/kyc-uploads.ts).
  * A stream parser gets no Fastify body limit, so `maxBytes` is counted here.
  */
 export function addMultipartFieldsParser(app: FastifyInstance, maxBytes: number): void {
@@ -32,13 +34,13 @@ export function addMultipartFieldsParser(app: FastifyInstance, maxBytes: number)
     } catch {
       return settle(clientError(400, 'multipart body without a boundary'));
     }
-    const fields: Record<string, string> = {};
+    const fields: [string, string][] = [];
     form.on('field', (name, value, _nameTruncated, valueTruncated) => {
       if (valueTruncated) settle(clientError(413, 'multipart field too large'));
-      else fields[name.replace(/\[\]$/, '')] = value;
+      else fields.push([name, value]);
     });
     form.on('file', (_name, stream) => stream.resume());
-    form.on('finish', () => settle(null, fields));
+    form.on('finish', () => settle(null, nestBracketParams(fields)));
     form.on('error', () => settle(clientError(400, 'malformed multipart body')));
     let seen = 0;
     payload.on('data', (chunk: Buffer) => {

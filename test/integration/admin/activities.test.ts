@@ -77,6 +77,9 @@ describe('GET admin/activities (user activities)', () => {
   test('errors: non-string filters, non-integer bounds, bad page/limit', async () => {
     const r = await root.call('GET', '/activities?topic=a&topic=b&uid=x&uid=y&email=1&email=2&action=q&action=w');
     assert.deepEqual(answer(r), errors(422, 'admin.activity.non_string_topic', 'admin.activity.non_string_action', 'admin.activity.non_string_uid', 'admin.activity.non_string_email'));
+    // Rack's array and hash names (BARONG.md §1.1) are arrays and hashes too, not ignored
+    const rack = await root.call('GET', '/activities?topic[]=a&uid%5B%5D=x&email[k]=1');
+    assert.deepEqual(answer(rack), errors(422, 'admin.activity.non_string_topic', 'admin.activity.non_string_uid', 'admin.activity.non_string_email'));
     assert.deepEqual(answer(await root.get('/activities', { from: 'yesterday', to: '1.5' })), errors(422, 'invalid', 'invalid'));
     const wide = await root.get('/activities', { from: '-99999999999999', to: '99999999999999' });
     assert.deepEqual([wide.status, wide.headers.total], [200, '5'], 'bounds beyond any timestamp are no bounds');
