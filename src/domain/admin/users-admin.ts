@@ -5,7 +5,7 @@ import { apiKeysRepo } from '../../db/repositories/api-keys.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import { AppError, ModelError } from '../../errors/app-error.js';
-import { userEventForm, type EventLog } from '../events/event-log.js';
+import { userModelRecord, type EventLog } from '../events/event-log.js';
 import type { DocumentView } from '../kyc/documents-view.js';
 import { normalizeLabelPart } from '../labels/label-rules.js';
 import { emailErrors, normalizeEmail } from '../users/user-rules.js';
@@ -175,7 +175,7 @@ export class UsersAdmin {
 
   private async announce(q: Queryable, updated: User, changes: Record<string, unknown>): Promise<void> {
     const refUid = updated.referralId ? await usersRepo.uidById(q, updated.referralId) : null;
-    await this.d.events.emit(q, 'model.user.updated', userEventForm(updated, refUid), changes);
+    await this.d.events.emit(q, 'model.user.updated', userModelRecord(updated, refUid), changes);
   }
 
   private async lock(q: Queryable, user: User): Promise<User> {

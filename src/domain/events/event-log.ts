@@ -4,12 +4,20 @@ import { outboxRepo } from '../../db/repositories/outbox.js';
 import type { User } from '../users/user.js';
 
 /** Barong's user event form `U` (BARONG.md §13.2), ISO timestamps without fractions. */
+/**
+ * The user event form U of BARONG.md §13.2, as system events and the `user` of other records
+ * carry it: every key, `username` and `referral_uid` null when unset.
+ */
 export function userEventForm(user: User, referralUid: string | null): Record<string, unknown> {
-  const form: Record<string, unknown> = {
+  return {
     uid: user.uid, username: user.username, email: user.email, role: user.role, level: user.level, otp: user.otp,
     state: user.state, referral_uid: referralUid, created_at: isoSeconds(user.createdAt), updated_at: isoSeconds(user.updatedAt),
   };
-  return withoutNulls(form);
+}
+
+/** The record of `model.user.created` / `model.user.updated`: U with its nulls removed (§13.2). */
+export function userModelRecord(user: User, referralUid: string | null): Record<string, unknown> {
+  return withoutNulls(userEventForm(user, referralUid));
 }
 
 export function isoSeconds(d: Date): string {

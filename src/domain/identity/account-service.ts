@@ -5,7 +5,7 @@ import { usersRepo } from '../../db/repositories/users.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { generateUid } from '../../lib/random.js';
 import type { RequestContext } from '../activities/activity-log.js';
-import { userEventForm } from '../events/event-log.js';
+import { userEventForm, userModelRecord } from '../events/event-log.js';
 import type { User } from '../users/user.js';
 import { dataErrors, emailErrors, normalizeEmail, passwordErrors, usernameErrors } from '../users/user-rules.js';
 import type { IdentityDeps } from './deps.js';
@@ -57,7 +57,7 @@ export class AccountService {
         if (isUniqueViolation(e, 'index_users_on_username')) throw new ModelError(['username.taken']);
         throw e;
       }
-      await this.d.events.emit(q, 'model.user.created', userEventForm(created, referral?.uid ?? null));
+      await this.d.events.emit(q, 'model.user.created', userModelRecord(created, referral?.uid ?? null));
       await this.d.activities.record(q, ctx, { userId: created.id, topic: 'account', action: 'signup', result: 'succeed' });
       if (settings.firstRegistrationSuperadmin && (await usersRepo.count(q)) === 1) {
         created = await usersRepo.update(q, created.id, { role: 'superadmin' });

@@ -2,7 +2,7 @@ import { ModelError } from '../../errors/app-error.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import { generateUid } from '../../lib/random.js';
-import { userEventForm } from '../events/event-log.js';
+import { userModelRecord } from '../events/event-log.js';
 import { emailErrors, normalizeEmail, passwordErrors } from '../users/user-rules.js';
 import type { User } from '../users/user.js';
 import type { IdentityDeps } from './deps.js';
@@ -23,7 +23,7 @@ export async function createActiveUser(d: IdentityDeps, input: { email: string; 
     const created = await usersRepo.insert(q, {
       uid: generateUid(d.settings.uidPrefix), username: null, email, passwordDigest, role: input.role, data: null, state: 'pending', referralId: null,
     });
-    await d.events.emit(q, 'model.user.created', userEventForm(created, null));
+    await d.events.emit(q, 'model.user.created', userModelRecord(created, null));
     return d.labels.setPrivate(q, created, 'email', 'verified');
   });
   d.events.committed();

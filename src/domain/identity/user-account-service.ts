@@ -2,7 +2,7 @@ import { AppError, ModelError } from '../../errors/app-error.js';
 import { activitiesRepo, type ActivityRow } from '../../db/repositories/activities.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import type { RequestContext } from '../activities/activity-log.js';
-import { userEventForm } from '../events/event-log.js';
+import { userEventForm, userModelRecord } from '../events/event-log.js';
 import type { User } from '../users/user.js';
 import { dataErrors, passwordErrors } from '../users/user-rules.js';
 import type { IdentityDeps } from './deps.js';
@@ -25,7 +25,7 @@ export class UserAccountService {
     const updated = await this.d.db.tx(async (q) => {
       const u = await usersRepo.update(q, user.id, { data });
       const refUid = u.referralId ? await usersRepo.uidById(q, u.referralId) : null;
-      await this.d.events.emit(q, 'model.user.updated', userEventForm(u, refUid), { data: user.data });
+      await this.d.events.emit(q, 'model.user.updated', userModelRecord(u, refUid), { data: user.data });
       return u;
     });
     this.d.events.committed();

@@ -3,7 +3,7 @@ import { labelsRepo } from '../../db/repositories/labels.js';
 import { levelsRepo } from '../../db/repositories/levels.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import type { Label, User } from '../users/user.js';
-import { EventLog, userEventForm } from '../events/event-log.js';
+import { EventLog, userEventForm, userModelRecord } from '../events/event-log.js';
 import { computeLevel, computeState, labelErrors, normalizeLabelPart, triggerKeys, type StateRules } from './label-rules.js';
 import { ModelError } from '../../errors/app-error.js';
 
@@ -108,7 +108,7 @@ export class LabelService {
     if (state !== user.state) changes.state = user.state;
     if (level !== user.level) changes.level = user.level;
     const refUid = user.referralId ? await usersRepo.uidById(q, user.referralId) : null;
-    await this.events.emit(q, 'model.user.updated', userEventForm(updated, refUid), changes);
+    await this.events.emit(q, 'model.user.updated', userModelRecord(updated, refUid), changes);
     return updated;
   }
 }

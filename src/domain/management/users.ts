@@ -11,7 +11,7 @@ import type { AdminUserRow, UserKyc } from '../admin/users-admin-view.js';
 import { referralUids } from '../admin/users-admin-view.js';
 import type { UsersAdmin } from '../admin/users-admin.js';
 import type { EventLog } from '../events/event-log.js';
-import { userEventForm } from '../events/event-log.js';
+import { userModelRecord } from '../events/event-log.js';
 import type { PasswordHasher } from '../auth/password-hasher.js';
 import type { PasswordPolicy } from '../../lib/password/policy.js';
 import type { User } from '../users/user.js';
@@ -111,7 +111,7 @@ export class ManagementUsers {
       const changes: Record<string, unknown> = {};
       if (fields.role !== undefined) changes.role = user.role;
       if (fields.data !== undefined) changes.data = user.data;
-      await this.d.events.emit(q, 'model.user.updated', userEventForm(saved, refUid), changes);
+      await this.d.events.emit(q, 'model.user.updated', userModelRecord(saved, refUid), changes);
       return saved;
     });
     this.d.events.committed();
@@ -128,7 +128,7 @@ export class ManagementUsers {
         if (isUniqueViolation(e, 'index_users_on_email')) modelFailure(new ModelError(['email.taken']));
         throw e;
       }
-      await this.d.events.emit(q, 'model.user.created', userEventForm(created, u.refUid));
+      await this.d.events.emit(q, 'model.user.created', userModelRecord(created, u.refUid));
       await then?.(q, created);
       return created;
     });

@@ -3,7 +3,7 @@ import { oauthIdentitiesRepo, type OAuthIdentity } from '../../db/repositories/o
 import { usersRepo } from '../../db/repositories/users.js';
 import { generateUid } from '../../lib/random.js';
 import type { RequestContext } from '../activities/activity-log.js';
-import { userEventForm } from '../events/event-log.js';
+import { userEventForm, userModelRecord } from '../events/event-log.js';
 import type { AccountService, OpenedSession } from '../identity/account-service.js';
 import type { IdentityDeps } from '../identity/deps.js';
 import type { User } from '../users/user.js';
@@ -67,7 +67,7 @@ export class SocialAccounts {
           uid: await this.freshUid(q), username: null, email: profile.email, passwordDigest: NO_PASSWORD, role: 'member',
           data: null, state: 'pending', referralId: null,
         });
-        await events.emit(q, 'model.user.created', userEventForm(created, null));
+        await events.emit(q, 'model.user.created', userModelRecord(created, null));
         await this.d.activities.record(q, ctx, { userId: created.id, topic: 'account', action: 'signup', result: 'succeed' });
         await oauthIdentitiesRepo.insert(q, { userId: created.id, provider, subject: profile.subject, email: profile.email });
         return this.d.labels.setPrivate(q, created, 'email', 'verified');

@@ -11,7 +11,7 @@ import { safeEqual } from '../../lib/timing-safe.js';
 import { matchingSteps } from '../../lib/totp.js';
 import type { ActivityLog, RequestContext } from '../activities/activity-log.js';
 import type { RateLimiter, Rule } from '../auth/rate-limiter.js';
-import { userEventForm, type EventLog } from '../events/event-log.js';
+import { userModelRecord, type EventLog } from '../events/event-log.js';
 import type { SecondFactor, SecondFactorOptions } from '../identity/deps.js';
 import type { LabelService } from '../labels/label-service.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -234,7 +234,7 @@ export class OtpService implements SecondFactor {
   private async setOtpFlag(q: Queryable, u: User, otp: boolean): Promise<User> {
     const updated = await usersRepo.update(q, u.id, { otp });
     const refUid = updated.referralId ? await usersRepo.uidById(q, updated.referralId) : null;
-    await this.d.events.emit(q, 'model.user.updated', userEventForm(updated, refUid), { otp: u.otp });
+    await this.d.events.emit(q, 'model.user.updated', userModelRecord(updated, refUid), { otp: u.otp });
     return updated;
   }
 

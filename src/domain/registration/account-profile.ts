@@ -5,7 +5,7 @@ import { labelsRepo } from '../../db/repositories/labels.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import { ModelError } from '../../errors/app-error.js';
 import type { RequestContext } from '../activities/activity-log.js';
-import { userEventForm } from '../events/event-log.js';
+import { userModelRecord } from '../events/event-log.js';
 import type { IdentityDeps } from '../identity/deps.js';
 import type { User } from '../users/user.js';
 import { canonicalLanguage, canonicalPhone, canonicalTimezone, dataWithLanguage, textErrors } from './details-rules.js';
@@ -42,7 +42,7 @@ export class AccountProfile {
         if (data !== null && data !== locked.data) {
           const updated = await usersRepo.update(q, user.id, { data });
           const refUid = updated.referralId ? await usersRepo.uidById(q, updated.referralId) : null;
-          await events.emit(q, 'model.user.updated', userEventForm(updated, refUid), { data: locked.data });
+          await events.emit(q, 'model.user.updated', userModelRecord(updated, refUid), { data: locked.data });
         }
       }
       await activities.record(q, ctx, { userId: user.id, topic: 'account', action: 'update personal details', result: 'succeed' });

@@ -7,7 +7,7 @@ import { generateUid } from '../../lib/random.js';
 import { sha256Hex } from '../../lib/timing-safe.js';
 import type { RequestContext } from '../activities/activity-log.js';
 import { CODE_MAIL_EVENTS, userForm, withinMailLimits } from '../email-codes/code-mail.js';
-import { userEventForm } from '../events/event-log.js';
+import { userEventForm, userModelRecord } from '../events/event-log.js';
 import type { IssuedTokens, TokenAuthDeps } from '../token-auth/deps.js';
 import type { TokenSessions } from '../token-auth/token-sessions.js';
 import type { User } from '../users/user.js';
@@ -83,7 +83,7 @@ export class RegistrationService {
         if (isUniqueViolation(err, 'index_users_on_email')) throw new AppError('registration.email_taken');
         throw err;
       }
-      await events.emit(q, 'model.user.created', userEventForm(user, null));
+      await events.emit(q, 'model.user.created', userModelRecord(user, null));
       await activities.record(q, ctx, { userId: user.id, topic: 'account', action: 'signup', result: 'succeed' });
       // The email was proven by the code: verified at once (state active, level 1).
       user = await labels.setPrivate(q, user, 'email', 'verified');

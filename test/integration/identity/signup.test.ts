@@ -121,6 +121,12 @@ describe('email confirmation', () => {
     assert.match(r.body.csrf_token, /^[0-9a-f]{20}$/);
     const events = await t.c.db.query<{ name: string }>(`SELECT name FROM outbox WHERE payload->'record'->'user'->>'email' = $1 OR payload->'record'->>'email' = $1 ORDER BY id`, [email]);
     assert.deepEqual(events.map((e) => e.name), ['model.user.created', 'system.user.email.confirmation.token', 'model.user.updated', 'model.label.created', 'system.user.email.confirmed']);
+    // §13.2: system events and nested records carry U in full; model.user.* records drop nulls
+    const records = await t.c.db.query<{ name: string; keys: string[] }>(
+      `SELECT name, ARRAY(SELECT jsonb_object_keys(COALESCE(payload->'record'->'user', payload->'record')) ORDER BY 1) AS keys FROM outbox WHERE payload->'record'->'user'->>'email' = $1 OR payload->'record'->>'email' = $1 ORDER BY id`, [email]);
+    const full = ['created_at', 'email', 'level', 'otp', 'referral_uid', 'role', 'state', 'uid', 'updated_at', 'username'];
+    const compact = full.filter((k) => k !== 'referral_uid' && k !== 'username');
+    assert.deepEqual(records.map((e) => [e.name, e.keys]), [['model.user.created', compact], ['system.user.email.confirmation.token', full], ['model.user.updated', compact], ['model.label.created', full], ['system.user.email.confirmed', full]]);
 
     // single use, and an active user cannot confirm again
     const again = await new Client(t).post('/identity/users/email/confirm_code', { token });
