@@ -127,16 +127,16 @@ describe('GET /admin/users/labels and /admin/users/labels/list', () => {
     assert.deepEqual(answer(await admin.get('/users/labels', { key: '', value: '' })), [200, []]);
   });
 
-  test('labels/list: private (key, value) counts keyed by JSON arrays (Warden fix #6)', async () => {
+  test('labels/list: private (key, value) counts keyed by JSON arrays in Barong\'s spelling (Warden fix #6)', async () => {
     const before = (await admin.get('/users/labels/list')).body as Record<string, number>;
     const u = await makeUser(t);
     await admin.post('/users/labels', { uid: u.uid, key: 'kyc-tier', value: 'basic', scope: 'private' });
     await admin.post('/users/labels', { uid: u.uid, key: 'kyc-note', value: 'public-only' });
     const r = await admin.get('/users/labels/list');
     assert.equal(r.status, 200);
-    assert.equal(r.body['["kyc-tier","basic"]'], 1);
-    assert.equal(r.body['["email","verified"]'], (before['["email","verified"]'] ?? 0) + 1);
-    assert.equal(r.body['["kyc-note","public-only"]'], undefined, 'public labels are not counted');
+    assert.equal(r.body['["kyc-tier", "basic"]'], 1);
+    assert.equal(r.body['["email", "verified"]'], (before['["email", "verified"]'] ?? 0) + 1);
+    assert.equal(r.body['["kyc-note", "public-only"]'], undefined, 'public labels are not counted');
     for (const k of Object.keys(r.body)) assert.equal(JSON.parse(k).length, 2);
   });
 });

@@ -32,13 +32,14 @@ export async function adminUserLabelRoutes(app: FastifyInstance, { c }: { c: Con
   const actor = (req: FastifyRequest) => actorOf(req, c);
 
   /**
-   * Warden fix #6: Barong keys this object by Ruby array strings (`["email", "verified"]`);
-   * here each key is the JSON array `["email","verified"]`, so clients parse it with JSON.
+   * Warden fix #6: each key is a JSON array, so clients parse it with JSON, written with Ruby's
+   * `", "` between the two strings so that it is also the very key Barong sends
+   * (`["email", "verified"]`, BARONG.md §8.7) for every label key and value Barong allows.
    */
   app.get('/users/labels/list', {
     config: { ability: ['read', 'User'] },
-    schema: { tags, security, summary: 'How many users hold each private label: {"[\\"key\\",\\"value\\"]": count}' },
-  }, async () => Object.fromEntries((await c.adminUsers.users.privateLabelCounts()).map((r) => [JSON.stringify([r.key, r.value]), r.n])));
+    schema: { tags, security, summary: 'How many users hold each private label: {"[\\"key\\", \\"value\\"]": count}' },
+  }, async () => Object.fromEntries((await c.adminUsers.users.privateLabelCounts()).map((r) => [`[${JSON.stringify(r.key)}, ${JSON.stringify(r.value)}]`, r.n])));
 
   app.get('/users/labels', {
     config: { ability: ['read', 'User'] },
