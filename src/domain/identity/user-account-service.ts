@@ -32,7 +32,11 @@ export class UserAccountService {
     return this.view(updated);
   }
 
-  /** Self-deletion: the account stays (audit), labelled `delete=by_user`, and can no longer log in. */
+  /**
+   * Self-deletion: the account stays (audit), labelled `delete=by_user`, and can no longer log in.
+   * Its sessions are kept, as for a ban (BARONG.md §10.4): the state refuses them everywhere
+   * (`authz.user_not_active`), which tells the client why, where a dropped session would not.
+   */
   async deleteSelf(user: User, input: { password: string; otpCode?: string }): Promise<void> {
     if (!(await this.d.hasher.verify(user.passwordDigest, input.password))) throw new AppError('resource.user.invalid_password');
     if (user.otp) {
@@ -46,7 +50,6 @@ export class UserAccountService {
       await this.d.events.emit(q, 'system.user.account.deleted', { user: userEventForm(updated, refUid) });
     });
     this.d.events.committed();
-    await this.d.sessions.destroyAllFor(user.uid);
   }
 
   async changePassword(user: User, input: { oldPassword: string; newPassword: string; confirmPassword: string }, ctx: RequestContext): Promise<void> {
