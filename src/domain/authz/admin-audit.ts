@@ -78,8 +78,8 @@ export class AdminAudit {
 }
 
 /**
- * One row per checked request (§11.6): `params` are the request's parameters (the query behind a
- * gateway; query and body when the admin API is called directly), kept with `path`.
+ * One row per checked request (§11.6): `params` are the request's parameters (query and body),
+ * kept with `path`.
  */
 export function toActivity(e: AdminAuditEntry): NewActivity {
   const uid = typeof e.params.uid === 'string' ? e.params.uid : typeof e.params.user_uid === 'string' ? e.params.user_uid : null;

@@ -12,7 +12,7 @@ export interface GatewayFacts {
   method: string;
   /** The original path without its leading slash, e.g. `api/v2/auth/resource/users/me`. */
   path: string;
-  /** Parameters the admin activity keeps: the query (plus scalar body params when the admin API is called directly). */
+  /** Parameters the admin activity keeps: the query, plus the scalar parameters of a body when one came (the gateway forwarded it, or the admin API was called directly). */
   query: Record<string, unknown>;
   ip: string;
   userAgent: string;

@@ -5,7 +5,8 @@ import type { Container } from '../../container.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { InFlight } from '../in-flight.js';
 import { addressOrPeer, cdnAddress } from '../request-context.js';
-import { denialBody, gatewayFacts, INVALID_PATH_BODY } from './facts.js';
+import { denialBody, gatewayFacts, hasBody, INVALID_PATH_BODY, readBodyText, withBodyParams } from './facts.js';
+import type { GatewayFacts } from '../../domain/authz/gateway.js';
 
 type Trust = (addr: string, hop: number) => boolean;
 
@@ -54,8 +55,7 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
       finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
       return true;
     }
-    inFlight?.begin();
-    c.gateway.check(facts).then(
+    const check = (f: GatewayFacts) => c.gateway.check(f).then(
       (result) => {
         inFlight?.end();
         if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
@@ -67,6 +67,9 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
         finish(req, res, started, 500, undefined, '{"errors":["server.internal_error"]}');
       },
     );
+    inFlight?.begin();
+    if (!hasBody(req)) check(facts);
+    else void readBodyText(req).then((text) => check({ ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) }));
     return true;
   };
 }

@@ -118,6 +118,27 @@ describe('permissions', () => {
     assert.equal(JSON.parse(row.data).path, `${P}/admin/users`);
   });
 
+  test('a forwarded body adds its parameters to the admin activity; the query wins a clash (§11.6)', async () => {
+    const c = await activeUser(t);
+    const uid = (await c.get('/resource/users/me')).body.uid as string;
+    const headers = { 'user-agent': c.ua, cookie: `_barong_session=${c.cookie}`, 'x-csrf-token': c.csrf! };
+    const json = await t.app.inject({ method: 'POST', url: `/api/v2/authz/${P}/admin/users/labels?n=1&key=from-query`, headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ uid, key: 'from-body', value: 'x', nested: { a: 1 } }) });
+    const form = await t.app.inject({ method: 'PUT', url: `/api/v2/authz/${P}/admin/users?n=2`, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `user_uid=${uid}&state=banned&list[]=a&list[]=b` });
+    const junk = await t.app.inject({ method: 'DELETE', url: `/api/v2/authz/${P}/admin/users?n=3`, headers: { ...headers, 'content-type': 'application/json' }, payload: '{"uid":' });
+    assert.deepEqual([json.statusCode, form.statusCode, junk.statusCode], [401, 401, 401]);
+    const rowsOf = () => t.c.db.query<{ target_uid: string | null; action: string; data: string }>(
+      "SELECT a.target_uid, a.action, a.data FROM activities a JOIN users u ON u.id = a.user_id WHERE u.uid = $1 AND a.category = 'admin' ORDER BY a.id", [uid]);
+    await until(async () => (await rowsOf()).length >= 3);
+    const rows = (await rowsOf()).map((r) => [r.target_uid, r.action, JSON.parse(r.data)]);
+    assert.deepEqual(rows, [
+      [uid, 'create', { uid, key: 'from-query', value: 'x', n: '1', path: `${P}/admin/users/labels` }],
+      [uid, 'update', { user_uid: uid, state: 'banned', list: ['a', 'b'], n: '2', path: `${P}/admin/users` }],
+      [null, 'delete', { n: '3', path: `${P}/admin/users` }],
+    ]);
+  });
+
   test('a burst of denials is written in full, with the target uid only when it names a user', async () => {
     const c = await activeUser(t);
     const uid = (await c.get('/resource/users/me')).body.uid as string;

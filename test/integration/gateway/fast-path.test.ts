@@ -77,7 +77,7 @@ test('X-Forwarded-For is trusted from loopback on the fast path as in Fastify (T
   assert.equal(compileTrust(['10.0.0.0/8'])('127.0.0.1', 0), false);
 });
 
-test('a request body is ignored and the connection stays usable; other URLs still reach Fastify', async () => {
+test('a request body never changes the answer and the connection stays usable; other URLs still reach Fastify', async () => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ask = (method: string, path: string, body?: string) => new Promise<number>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'user-agent': UA, 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); });
@@ -92,6 +92,23 @@ test('a request body is ignored and the connection stays usable; other URLs stil
   } finally {
     agent.destroy();
   }
+});
+
+test('on the fast path a forwarded body adds its parameters to the admin activity, as on the route', async () => {
+  const client = await activeUser(t);
+  const uid = (await client.get('/resource/users/me')).body.uid as string;
+  const headers = { cookie: `_barong_session=${client.cookie}`, 'x-csrf-token': client.csrf!, 'content-type': 'application/json' };
+  const small = await overHttp('POST', '/api/v2/authz/api/v2/auth/admin/users/labels?n=1', headers, JSON.stringify({ uid, key: 'k' }));
+  const huge = await overHttp('POST', '/api/v2/authz/api/v2/auth/admin/users/labels?n=2', headers, JSON.stringify({ uid, pad: 'x'.repeat(1_100_000) }));
+  assert.deepEqual([small.status, huge.status, huge.body], [401, 401, '{"errors":["authz.invalid_permission"]}']);
+  const rowsOf = () => t.c.db.query<{ target_uid: string | null; data: string }>(
+    "SELECT a.target_uid, a.data FROM activities a JOIN users u ON u.id = a.user_id WHERE u.uid = $1 AND a.category = 'admin' ORDER BY a.id", [uid]);
+  const end = Date.now() + 3000;
+  while ((await rowsOf()).length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual((await rowsOf()).map((r) => [r.target_uid, JSON.parse(r.data)]), [
+    [uid, { uid, key: 'k', n: '1', path: 'api/v2/auth/admin/users/labels' }],
+    [null, { n: '2', path: 'api/v2/auth/admin/users/labels' }], // past 1 MiB a body adds nothing
+  ]);
 });
 
 test('fast-path requests are counted in /metrics under the route pattern', async () => {

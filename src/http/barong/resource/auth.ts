@@ -4,6 +4,7 @@ import type { Caller } from '../../../domain/authz/caller.js';
 import { requestContext } from '../../request-context.js';
 import { sessionCookie } from '../common.js';
 import { canonicalPath } from '../../../lib/path.js';
+import { auditableParams } from '../../gateway/facts.js';
 
 declare module 'fastify' {
   interface FastifyRequest { caller?: Caller }
@@ -15,16 +16,6 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 };
 
 /**
- * Scalar body parameters, for the admin activity a direct admin call writes (BARONG.md §11.6:
- * "all request params"); files and nested objects are left out.
- */
-function bodyParams(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return {};
-  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([, v]) => scalar(v) || (Array.isArray(v) && v.every(scalar))));
-}
-
-/**
  * Resolves the caller before any parameter is looked at (BARONG.md §7.1). With `auditBody` (the
  * admin API) the permission check's admin activity also carries the body's parameters.
  */
@@ -33,7 +24,7 @@ export function requireCaller(app: FastifyInstance, c: Container, opts: { auditB
     const ctx = requestContext(req, c.config.CLIENT_IP_HEADER);
     const query = (req.query ?? {}) as Record<string, unknown>;
     req.caller = await c.callers.resolve({
-      method: req.method, path: canonicalPath(req.url.split('?')[0]) ?? '', query: opts.auditBody ? { ...query, ...bodyParams(req.body) } : query,
+      method: req.method, path: canonicalPath(req.url.split('?')[0]) ?? '', query: opts.auditBody ? { ...query, ...auditableParams(req.body) } : query,
       authorization: header(req, 'authorization'), sessionId: sessionCookie(c, req), csrfToken: header(req, 'x-csrf-token'),
       ip: ctx.ip, userAgent: ctx.userAgent,
       apiKey: { kid: header(req, 'x-auth-apikey'), nonce: header(req, 'x-auth-nonce'), signature: header(req, 'x-auth-signature') },
