@@ -32,7 +32,7 @@ export async function nebeusAuthRoutes(app: FastifyInstance, { c }: { c: Contain
       const { sessionId, info } = await auth.signIn({ login, password, otp: text(params.otp) }, ctx);
       setSessionCookies(c, reply, sessionId);
       return reply.header('cache-control', 'no-store').send([envelope(id, {
-        company_id: c.nebeus.session.companyId, db: c.nebeus.session.db, session_id: sessionId, uid: info.id, partner_id: info.id,
+        company_id: c.nebeus.session.companyId, db: c.nebeus.session.db, session_id: sessionId, uid: info.id,
         name: info.name, surname: info.surname, user_context: { lang: info.lang, tz: info.tz, uid: info.id }, username: info.username,
       })]);
     } catch (err) {

@@ -36,7 +36,8 @@ export function parseJsonBody(text: string): unknown {
 export function readCall(body: unknown): RpcCall {
   if (body === undefined || body === null) return { id: null, params: {} };
   if (!isObject(body)) throw new RpcProtocolError(RPC.invalidRequest, 'Invalid Request');
-  const isEnvelope = 'jsonrpc' in body || ('method' in body && 'params' in body);
+  // No Nebeus method takes an argument called `params`: an object under that name is an envelope's.
+  const isEnvelope = 'jsonrpc' in body || ('method' in body && 'params' in body) || isObject(body.params);
   if (!isEnvelope) return { id: null, params: body };
   const id = body.id === undefined ? null : body.id;
   if (id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {

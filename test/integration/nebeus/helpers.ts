@@ -57,8 +57,8 @@ export async function adminClient(t: TestApp, role = 'superadmin'): Promise<Clie
   return client;
 }
 
-/** The seed's sign-in result keys, in the seed's order plus `partner_id`. */
-export const SIGNIN_KEYS = ['company_id', 'db', 'session_id', 'uid', 'partner_id', 'name', 'surname', 'user_context', 'username'];
+/** The seed's sign-in result keys, in the seed's order, and no others. */
+export const SIGNIN_KEYS = ['company_id', 'db', 'session_id', 'uid', 'name', 'surname', 'user_context', 'username'];
 
 /** Asserts a value has exactly these keys. */
 export function assertKeys(value: unknown, keys: string[], what = 'object'): void {

@@ -27,7 +27,7 @@ async function nebeusUser(extra: Record<string, unknown> = {}) {
 }
 
 describe('signin: the seed\'s success and error answers', () => {
-  test('success: an array with one envelope; result keys of the seed (plus partner_id); the session cookie', async () => {
+  test('success: an array with one envelope; exactly the seed\'s result keys; the session cookie', async () => {
     const { email, id } = await nebeusUser({ language: 'es' });
     const n = new NebeusClient(t);
     const r = await n.signin(email);
@@ -42,7 +42,6 @@ describe('signin: the seed\'s success and error answers', () => {
     assert.equal(result.db, 'nebeus');
     assert.match(result.session_id, /^[0-9a-f]{32}$/);
     assert.equal(result.uid, id);
-    assert.equal(result.partner_id, id);
     assert.equal(result.name, 'Igor');
     assert.equal(result.surname, 'Petrov');
     assert.equal(result.username, email);
@@ -63,6 +62,9 @@ describe('signin: the seed\'s success and error answers', () => {
     const withId = await new NebeusClient(t).signin(email, STRONG_PASSWORD, {}, { id: 17 });
     assert.equal(withId.body[0].id, 17);
     assert.notEqual(withId.body[0].result.session_id, bare.body[0].result.session_id, 'a new session each time');
+    // an envelope without jsonrpc and method is still an envelope when its params are an object
+    const loose = await new NebeusClient(t).raw('POST', '/signin/1.0/json', { payload: JSON.stringify({ params: { login: email, password: STRONG_PASSWORD }, id: 3 }), headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([loose.status, loose.body[0].id, loose.body[0].result.uid], [200, 3, id]);
   });
 
   test('a Barong user without a profile: name and surname are null, defaults for lang and tz', async () => {
