@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
-import { ModelError } from '../../errors/app-error.js';
+import { AppError, ModelError } from '../../errors/app-error.js';
 import { checkCaptcha } from '../barong/common.js';
 import { BAD_CREDENTIALS, businessMessage, fieldErrors } from './messages.js';
 import { envelope, failure, readCall, success } from './rpc.js';
@@ -88,6 +88,10 @@ export async function nebeusAuthRoutes(app: FastifyInstance, { c }: { c: Contain
       if (err instanceof ModelError) return reply.send([envelope(id, { status: 'error', errors: fieldErrors(err.keys) })]);
       const message = businessMessage(err);
       if (message === null) throw err;
+      // The seed's signup failure names fields: a refused captcha is one, `captcha_response`.
+      if (err instanceof AppError && err.keys[0].includes('captcha')) {
+        return reply.send([envelope(id, { status: 'error', errors: { captcha_response: { field: 'captcha_response', message } } })]);
+      }
       return reply.send([failure(id, message)]);
     }
   });

@@ -263,7 +263,11 @@ describe('captcha, when the Barong endpoints are protected', () => {
       assert.deepEqual((await n.call('/reset_password/1.0/json', { login: user })).body[0].result, { status: 'error', message: 'Captcha is required' });
       assert.deepEqual((await n.call('/reset_password/1.0/json', { login: user, captcha_response: 'good' })).body[0].result, { status: 'success' });
       const signup = { login: 'captcha-new@example.com', name: 'A', surname: 'B', password: STRONG_PASSWORD, confirm_password: STRONG_PASSWORD, country: await countryId(app, 'ES') };
-      assert.deepEqual((await n.call('/signup/1.0/json', signup)).body[0].result, { status: 'error', message: 'Captcha is required' });
+      // the seed's signup failure names fields: the captcha is one
+      assert.deepEqual((await n.call('/signup/1.0/json', signup)).body[0].result,
+        { status: 'error', errors: { captcha_response: { field: 'captcha_response', message: 'Captcha is required' } } });
+      assert.deepEqual((await n.call('/signup/1.0/json', { ...signup, captcha_response: 'bad' })).body[0].result,
+        { status: 'error', errors: { captcha_response: { field: 'captcha_response', message: 'Captcha verification failed' } } });
       assert.deepEqual((await n.call('/signup/1.0/json', { ...signup, captcha_response: 'good' })).body[0].result, { status: 'success' });
     } finally {
       await app.close();
