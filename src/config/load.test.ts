@@ -29,6 +29,8 @@ test('every bad variable is reported in one error', () => {
     for (const n of ['PORT', 'CSRF_PROTECTION', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_EMAIL, ADMIN_PASSWORD', 'CORS_ORIGINS']) {
       assert.ok(names.includes(n), `missing ${n} in ${names.join('|')}`);
     }
+    assert.ok(e.problems.includes('PORT: must be an integer (got "abc")'), e.problems.join('\n'));
+    assert.ok(e.problems.includes('LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'), e.problems.join('\n'));
   }
 });
 

@@ -28,6 +28,13 @@ export class ConfigError extends Error {
 
 const BOOL_WORDS: Record<string, boolean> = { true: true, false: false };
 
+/** "one of a, b, c" for a variable whose schema is a list of literals (TypeBox says only "Expected union value"). */
+function allowedValues(schema: unknown): string | null {
+  const anyOf = (schema as { anyOf?: { const?: unknown }[] }).anyOf;
+  if (!anyOf || !anyOf.every((s) => typeof s.const === 'string')) return null;
+  return `must be one of ${anyOf.map((s) => s.const).join(', ')}`;
+}
+
 /** Reads the environment once, validates every variable and reports all problems together. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const keys = Object.keys(EnvSchema.properties) as (keyof Env)[];
@@ -42,7 +49,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       else raw[key] = BOOL_WORDS[value.toLowerCase()];
     } else if (prop.type === 'integer' || prop.type === 'number') {
       const re = prop.type === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
-      if (!re.test(value.trim())) problems.push(`${key}: must be a ${prop.type} (got "${value}")`);
+      if (!re.test(value.trim())) problems.push(`${key}: must be ${prop.type === 'integer' ? 'an integer' : 'a number'} (got "${value}")`);
       else raw[key] = Number(value);
     } else raw[key] = value;
   }
@@ -50,14 +57,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   for (const err of Value.Errors(EnvSchema, withDefaults)) {
     const name = err.path.replace(/^\//, '');
     if (problems.some((p) => p.startsWith(`${name}:`))) continue;
-    problems.push(`${name}: ${err.message} (got ${JSON.stringify(err.value)})`);
+    problems.push(`${name}: ${allowedValues(err.schema) ?? err.message} (got ${JSON.stringify(err.value)})`);
   }
   const env = withDefaults as Env;
   const rates = parseRates(env, problems);
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither');
   }
-  if (env.CAPTCHA_PROVIDER !== 'none' && !env.CAPTCHA_SECRET) {
+  if (env.CAPTCHA_PROVIDER !== 'none' && !env.CAPTCHA_SECRET && !problems.some((p) => p.startsWith('CAPTCHA_PROVIDER:'))) {
     problems.push(`CAPTCHA_SECRET: required when CAPTCHA_PROVIDER=${env.CAPTCHA_PROVIDER}`);
   }
   // Workers share nothing in memory: the embedded database and the in-process store cannot be shared.
