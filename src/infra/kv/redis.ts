@@ -47,7 +47,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   static async connect(url: string, prefix: string): Promise<RedisKeyValueStore> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    // commandTimeout: when Redis stops answering (a network partition, a paused host), a request
+    // fails after 5 s with a 500 instead of holding its connection, and the gateway's, until
+    // the operating system gives up on the socket.
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true, commandTimeout: 5000 });
     await redis.connect();
     return new RedisKeyValueStore(redis, url, prefix);
   }
