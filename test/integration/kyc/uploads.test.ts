@@ -69,3 +69,18 @@ test('files sit under DATA_DIR/uploads, readable by the server user only', () =>
   assert.equal(fs.statSync(full).mode & 0o777, 0o600);
   assert.equal(fs.statSync(path.dirname(full)).mode & 0o777, 0o700);
 });
+
+test('bytes that are no JPEG, PNG or PDF are accepted as Barong accepts them, and served only as an attachment', async () => {
+  const client = await activeUser(t);
+  const body = Buffer.from('<html><script>alert(1)</script></html>');
+  const r = await postMultipart(t, client, '/resource/documents', [field('doc_type', 'Passport'), field('doc_number', 'AB1'), field('doc_expire', dayFromNow(t, 30)), file(body, 'passport.jpg')]);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const [doc] = (await client.get('/resource/documents')).body as { upload: { url: string } }[];
+  assert.match(doc.upload.url, /\.bin$/);
+  const res = await fetchUrl(t, doc.upload.url);
+  assert.equal(res.statusCode, 200);
+  assert.ok(res.rawPayload.equals(body));
+  assert.equal(res.headers['content-type'], 'application/octet-stream');
+  assert.equal(res.headers['content-disposition'], 'attachment; filename="document.bin"');
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+});

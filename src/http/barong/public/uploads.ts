@@ -24,7 +24,8 @@ export async function publicUploadRoutes(app: FastifyInstance, { c }: { c: Conta
         .header('content-type', CONTENT_TYPES[kind] ?? 'application/octet-stream')
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `inline; filename="document.${kind in CONTENT_TYPES ? kind : 'bin'}"`)
+        // Content that is no image or PDF is never shown inline, whatever the URL's extension.
+        .header('content-disposition', kind in CONTENT_TYPES && kind !== 'bin' ? `inline; filename="document.${kind}"` : 'attachment; filename="document.bin"')
         .header('content-security-policy', "default-src 'none'; img-src 'self'; object-src 'self'; sandbox")
         .send(data);
     });
