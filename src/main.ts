@@ -4,16 +4,28 @@ import { superviseWorkers } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
 import { buildContainer } from './container.js';
 import { buildApp, loggerOptions } from './app.js';
+import { waitForServices } from './wait-for-services.js';
 
 /** Loads config, wires, listens; SIGTERM/SIGINT drain in-flight requests, flush the outbox, exit 0. */
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = configOrExit(env);
   const logger = pino(loggerOptions(config.LOG_LEVEL) as pino.LoggerOptions);
   if (config.WORKERS > 1 && cluster.isPrimary) return superviseWorkers(config, logger);
+  // A signal before the server is built (while waiting for services, say) ends the process as
+  // soon as that step allows; after, it drains (below).
+  let signalled: string | null = null;
+  let shutdown: ((signal: string) => Promise<void>) | null = null;
+  const onSignal = (signal: string) => { signalled ??= signal; if (shutdown) void shutdown(signal); };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  if (!(await waitForServices(config, logger, () => signalled !== null))) {
+    logger.info({ signal: signalled }, 'stopped while waiting for the database / Redis');
+    process.exit(0);
+  }
   const container = await buildContainer(config, logger);
   const app = await buildApp(container, { logger: loggerOptions(config.LOG_LEVEL) });
   let closing = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
@@ -35,8 +47,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (signalled) return shutdown(signalled);
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url: `http://${config.HOST}:${(app.server.address() as { port: number }).port}${config.API_PREFIX}/identity/ping`, database: config.DATABASE_URL ? 'postgres' : 'pglite', kv: config.REDIS_URL ? 'redis' : 'memory' }, 'warden is ready');
 }
