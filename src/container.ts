@@ -48,6 +48,7 @@ import { UserSnapshots, USER_CHANNEL } from './domain/authz/user-snapshots.js';
 import { JwtIssuer } from './domain/authz/jwt-issuer.js';
 import { AdminAudit } from './domain/authz/admin-audit.js';
 import { ApiKeyService } from './domain/api-keys/api-key-service.js';
+import { apiKeysRepo } from './db/repositories/api-keys.js';
 import { NonceGuard } from './domain/api-keys/nonce-guard.js';
 import { HmacApiKeyAuthenticator } from './domain/api-keys/api-key-authenticator.js';
 import { KeyManagement } from './domain/api-keys/key-management.js';
@@ -211,6 +212,10 @@ export async function buildContainer(config: Config, logger: FastifyBaseLogger, 
       settings: { allowedRoles: config.SERVICE_ACCOUNT_ROLES.split(','), maxPerOwner: config.SERVICE_ACCOUNTS_PER_USER },
       announce: (uid) => { serviceAccountSnapshots.forget(uid); void kv.publish(USER_CHANNEL, uid).catch((err) => logger.warn({ err: (err as Error).message }, 'service account change not announced')); },
     });
+    identity.labels.onLeftActive(
+      async (q, user) => [...await apiKeysRepo.setStateForHolder(q, 'User', user.id, 'active', 'inactive'), ...await serviceAccounts.deactivateKeysOfOwner(user.id, q)],
+      (kids) => { for (const kid of kids) apiKeys.invalidate(kid); },
+    );
     const keyManagement = new KeyManagement({
       db, apiKeys, secondFactor: identity.secondFactor, activities: identity.activities, now, onHold: (owner) => tokenAuth.apiKeyHold.active(owner),
     });

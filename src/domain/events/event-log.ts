@@ -41,6 +41,7 @@ export function subjectUid(record: object): string | null {
  */
 export class EventLog {
   private readonly changedUsers = new Set<string>();
+  private readonly afterCommitTasks: (() => void)[] = [];
 
   constructor(
     private readonly isMailed: (name: string) => boolean,
@@ -70,8 +71,18 @@ export class EventLog {
     await outboxRepo.insert(q, name, payload, this.isMailed(name), subjectUid(record), activity);
   }
 
+  /**
+   * Runs `task` at the next committed() (dropping cache entries once a change is visible). The
+   * log is shared, so another request's commit may run it a little early: tasks must be safe
+   * to run before the change commits, as cache invalidation is.
+   */
+  afterCommit(task: () => void): void {
+    this.afterCommitTasks.push(task);
+  }
+
   /** Call after the emitting transaction committed: wakes the consumers. */
   committed(): void {
+    for (const task of this.afterCommitTasks.splice(0)) task();
     if (this.changedUsers.size) {
       const uids = [...this.changedUsers];
       this.changedUsers.clear();

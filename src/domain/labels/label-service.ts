@@ -7,9 +7,19 @@ import { EventLog, userEventForm, userModelRecord } from '../events/event-log.js
 import { computeLevel, computeState, labelErrors, normalizeLabelPart, triggerKeys, type StateRules } from './label-rules.js';
 import { ModelError } from '../../errors/app-error.js';
 
+/** What leaving `active` does beyond the user row (§2.1): API keys off. Returns the kids turned off. */
+export type LeftActiveHook = (q: Queryable, user: User) => Promise<string[]>;
+
 /** Writes labels and keeps the user's state and level derived from them (BARONG.md §2.2, §3). */
 export class LabelService {
+  private leftActive: { hook: LeftActiveHook; dropKeys: (kids: string[]) => void } | null = null;
+
   constructor(private readonly events: EventLog, private readonly rules: StateRules) {}
+
+  /** Bound by the container once the API-key services exist (they are built after the identity core). */
+  onLeftActive(hook: LeftActiveHook, dropKeys: (kids: string[]) => void): void {
+    this.leftActive = { hook, dropKeys };
+  }
 
   async setPrivate(q: Queryable, user: User, key: string, value: string): Promise<User> {
     const { label, previous } = await labelsRepo.upsert(q, user.id, key, value, 'private');
@@ -97,13 +107,22 @@ export class LabelService {
     return this.recompute(q, user);
   }
 
-  /** Recomputes state then level; saves and emits model.user.updated only when something changed. */
+  /**
+   * Recomputes state then level; saves and emits model.user.updated only when something changed.
+   * A new state other than `active` turns the user's and his service accounts' API keys off, as
+   * any state change does (§3.1 step 4, §2.1): they stay off when the state comes back.
+   */
   async recompute(q: Queryable, user: User): Promise<User> {
     const labels = await labelsRepo.forUser(q, user.id);
     const state = computeState(labels, this.rules);
     const level = computeLevel(labels, await levelsRepo.all(q));
     if (state === user.state && level === user.level) return user;
     const updated = await usersRepo.update(q, user.id, { state, level });
+    if (state !== user.state && state !== 'active' && this.leftActive) {
+      const { hook, dropKeys } = this.leftActive;
+      const kids = await hook(q, updated);
+      if (kids.length) this.events.afterCommit(() => dropKeys(kids));
+    }
     const changes: Record<string, unknown> = {};
     if (state !== user.state) changes.state = user.state;
     if (level !== user.level) changes.level = user.level;

@@ -176,6 +176,31 @@ describe('keys made through the API, at the gateway check', () => {
     assert.deepEqual((await gateWithKey(t, ME, k2)).body, { errors: ['authz.apikey_not_active'] });
   });
 
+  test('leaving active through labels turns the keys off, and they stay off when the state comes back (§3.1 step 4, §2.1)', async () => {
+    const { usersRepo } = await import('../../../src/db/repositories/users.js');
+    const stateOf = async (kid: string) => (await t.c.db.query<{ state: string }>('SELECT state FROM apikeys WHERE kid = $1', [kid]))[0].state;
+    const u = await twoFactorUser(t);
+    const k = (await u.client.send('POST', '/resource/api_keys', { algorithm: 'HS256', totp_code: u.code() })).body;
+    assert.equal((await gateWithKey(t, ME, k)).status, 200);
+    const label = async (f: (q: Parameters<Parameters<typeof t.c.db.tx>[0]>[0], user: NonNullable<Awaited<ReturnType<typeof usersRepo.byId>>>) => Promise<unknown>) => {
+      await t.c.db.tx(async (q) => { await f(q, (await usersRepo.byId(q, u.id))!); });
+      t.c.identity.events.committed();
+    };
+    await label((q, user) => t.c.identity.labels.setPrivate(q, user, 'ban', 'fraud'));
+    assert.equal(await stateOf(k.kid), 'inactive');
+    await label((q, user) => t.c.identity.labels.removePrivate(q, user, 'ban'));
+    assert.equal((await usersRepo.byId(t.c.db, u.id))!.state, 'active');
+    const end = Date.now() + 3000;
+    let r = await gateWithKey(t, ME, k);
+    while (r.body?.errors?.[0] !== 'authz.apikey_not_active' && Date.now() < end) { await new Promise((w) => setTimeout(w, 20)); r = await gateWithKey(t, ME, k); }
+    assert.deepEqual([r.status, r.body], [401, { errors: ['authz.apikey_not_active'] }]);
+    // self-deletion is a label too
+    const k2 = (await u.client.send('POST', '/resource/api_keys', { algorithm: 'HS256', totp_code: u.code() })).body;
+    assert.equal(await stateOf(k2.kid), 'active');
+    assert.equal((await u.client.send('DELETE', '/resource/users/me', { password: 'Tecohvi0-Xq', otp_code: u.code() })).status, 200);
+    assert.equal(await stateOf(k2.kid), 'inactive');
+  });
+
   test('allowed_ips: a caller outside the networks → 401 ip_not_allowed, inside → 200 (IPv4 and IPv6)', async () => {
     const u = await twoFactorUser(t);
     const key = (await u.client.send('POST', '/resource/api_keys', { algorithm: 'HS256', totp_code: u.code(), allowed_ips: '10.0.0.0/8,2001:db8::/32' })).body;
