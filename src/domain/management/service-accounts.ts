@@ -54,7 +54,7 @@ export class ManagementServiceAccounts {
     let email = input.service_account_email;
     if (email === undefined && owner) {
       const at = owner.email.lastIndexOf('@');
-      email = `${owner.email.slice(0, at)}+${uid.toLowerCase()}${owner.email.slice(at)}`;
+      email = `${owner.email.slice(0, at)}+${uid}${owner.email.slice(at)}`;
     }
     // Without owner and email Barong crashed (500); the model's own message instead.
     if (email === undefined) throw new ManagementError(422, ["Email can't be blank"]);

@@ -60,7 +60,7 @@ export class ServiceAccountService {
     const at = owner.email.lastIndexOf('@');
     for (let attempt = 1; ; attempt++) {
       const uid = generateUid('SI');
-      const email = `${owner.email.slice(0, at)}+${uid.toLowerCase()}${owner.email.slice(at)}`;
+      const email = `${owner.email.slice(0, at)}+${uid}${owner.email.slice(at)}`;
       if (await serviceAccountsRepo.identityTaken(this.d.db, uid, email)) {
         if (attempt < UID_ATTEMPTS) continue;
         throw new ModelError(['email_or_uid.not_uniq']);

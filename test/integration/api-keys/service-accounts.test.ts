@@ -23,7 +23,7 @@ describe('resource/service_accounts', () => {
     assert.deepEqual(Object.keys(r.body), ['id', 'uid', 'owner_id', 'email', 'role', 'level', 'state', 'created_at', 'updated_at']);
     assert.match(r.body.uid, /^SI[0-9A-F]{10}$/);
     const [local, domain] = u.email.split('@');
-    assert.equal(r.body.email, `${local}+${r.body.uid.toLowerCase()}@${domain}`);
+    assert.equal(r.body.email, `${local}+${r.body.uid}@${domain}`);
     assert.deepEqual([r.body.owner_id, r.body.role, r.body.level, r.body.state], [u.id, 'service_account', 1, 'active']);
     assert.match(r.body.created_at, /\.\d{3}Z$/, 'raw records carry milliseconds');
     assert.deepEqual((await u.client.get('/resource/service_accounts')).body.map((a: { uid: string }) => a.uid), [r.body.uid]);
