@@ -25,9 +25,12 @@ test('verifyEnvelope: data replaces the params; unknown scope and claim options 
   assert.deepEqual(verifyEnvelope(signed({ data: { uid: 'ID1' } }), 's', settings(), 1000), { uid: 'ID1' });
   assert.deepEqual(verifyEnvelope(signed({}), 's', settings(), 1000), {});
   refused(() => verifyEnvelope(signed({}), 'other', settings(), 1000), 'Failed to verify JWT.');
-  refused(() => verifyEnvelope(signed({ iss: 'x' }), 's', settings({ iss: 'applogic' }), 1000), 'Failed to verify JWT.');
-  assert.deepEqual(verifyEnvelope(signed({ iss: 'applogic', aud: ['a', 'barong'] }), 's', settings({ iss: 'applogic', aud: 'barong' }), 1000), {});
-  refused(() => verifyEnvelope(signed({ aud: 'peatio' }), 's', settings({ aud: 'barong' }), 1000), 'Failed to verify JWT.');
+  refused(() => verifyEnvelope(signed({ iss: 'x' }), 's', settings({ iss: ['applogic'] }), 1000), 'Failed to verify JWT.');
+  assert.deepEqual(verifyEnvelope(signed({ iss: 'applogic', aud: ['a', 'barong'] }), 's', settings({ iss: ['applogic'], aud: ['barong'] }), 1000), {});
+  refused(() => verifyEnvelope(signed({ aud: 'peatio' }), 's', settings({ aud: ['barong'] }), 1000), 'Failed to verify JWT.');
+  // a list of accepted audiences: any one named by the token will do
+  assert.deepEqual(verifyEnvelope(signed({ aud: 'peatio' }), 's', settings({ aud: ['barong', 'peatio'] }), 1000), {});
+  refused(() => verifyEnvelope(signed({ aud: ['x', 'y'] }), 's', settings({ aud: ['barong', 'peatio'] }), 1000), 'Failed to verify JWT.');
   refused(() => verifyEnvelope(signed({}), 's', settings({ verifyJti: true }), 1000), 'Failed to verify JWT.');
   refused(() => verifyEnvelope(signed({ exp: 1000 - 31 }), 's', settings(), 1000), 'Failed to verify JWT.');
   assert.deepEqual(verifyEnvelope(signed({ exp: 1000 - 31 }), 's', settings({ verifyExpiration: false }), 1000), {});

@@ -28,11 +28,11 @@ function checkClaims(claims: Record<string, unknown>, o: ClaimOptions, nowSecond
   const iat = num('iat');
   if (o.verifyIat && (iat === undefined || iat > nowSeconds + o.leeway)) throw refuse();
   if (o.verifyJti && (typeof claims.jti !== 'string' || claims.jti === '')) throw refuse();
-  if (o.iss !== undefined && claims.iss !== o.iss) throw refuse();
+  if (o.iss !== undefined && !o.iss.includes(claims.iss as string)) throw refuse();
   if (o.sub !== undefined && claims.sub !== o.sub) throw refuse();
   if (o.aud !== undefined) {
-    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.includes(o.aud)) throw refuse();
+    const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!aud.some((a) => o.aud!.includes(a as string))) throw refuse();
   }
 }
 

@@ -13,8 +13,10 @@ export interface ClaimOptions {
   readonly leeway: number;
   readonly verifyExpiration: boolean;
   readonly verifyNotBefore: boolean;
-  readonly iss?: string;
-  readonly aud?: string;
+  /** Accepted issuers (ruby-jwt takes one or a list). */
+  readonly iss?: readonly string[];
+  /** Accepted audiences: the token must name at least one (one or a list, as ruby-jwt). */
+  readonly aud?: readonly string[];
   readonly sub?: string;
   readonly verifyIat: boolean;
   readonly verifyJti: boolean;
@@ -64,15 +66,27 @@ function names(v: unknown, where: string, file: string): string[] {
 function claimOptions(raw: unknown, file: string): ClaimOptions {
   if (raw === undefined || raw === null) return NO_MANAGEMENT.jwt;
   if (!isObj(raw)) throw new Error(`${VAR}: ${file}: jwt must be a map of verify options`);
-  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+  // A value that is set but unusable stops the boot: ignoring it would silently skip the check.
+  const str = (k: string) => {
+    if (raw[k] === undefined || raw[k] === null) return undefined;
+    if (typeof raw[k] !== 'string') throw new Error(`${VAR}: ${file}: jwt.${k} must be a string`);
+    return raw[k] as string;
+  };
+  const list = (k: string) => {
+    const v = raw[k];
+    if (v === undefined || v === null) return undefined;
+    const items = Array.isArray(v) ? v : [v];
+    if (items.length === 0 || !items.every((x) => typeof x === 'string' && x !== '')) throw new Error(`${VAR}: ${file}: jwt.${k} must be a string or a list of strings`);
+    return items as string[];
+  };
   const leeway = raw.leeway ?? NO_MANAGEMENT.jwt.leeway;
   if (typeof leeway !== 'number' || leeway < 0) throw new Error(`${VAR}: ${file}: jwt.leeway must be seconds (a number ≥ 0)`);
   return {
     leeway,
     verifyExpiration: raw.verify_expiration !== false,
     verifyNotBefore: raw.verify_not_before !== false,
-    iss: raw.verify_iss === false ? undefined : str('iss'),
-    aud: raw.verify_aud === false ? undefined : str('aud'),
+    iss: raw.verify_iss === false ? undefined : list('iss'),
+    aud: raw.verify_aud === false ? undefined : list('aud'),
     sub: raw.verify_sub === false ? undefined : str('sub'),
     verifyIat: raw.verify_iat === true,
     verifyJti: raw.verify_jti === true,

@@ -119,6 +119,12 @@ describe('management configuration', () => {
     refused({ ...ok, keychain: { applogic: { algorithm: 'ES256', value: pub('applogic') } } }, /does not fit ES256/);
     refused({ ...ok, keychain: { applogic: { algorithm: 'HS256', value: pub('applogic') } } }, /algorithm must be one of/);
     refused({ keychain: {} }, /expected keychain/);
+    // jwt options: aud and iss may be lists (ruby-jwt); a value that cannot be used is refused, never ignored
+    assert.deepEqual(readManagementFile(write({ ...ok, jwt: { aud: ['barong', 'peatio'], iss: 'applogic' } })).jwt.aud, ['barong', 'peatio']);
+    assert.deepEqual(readManagementFile(write({ ...ok, jwt: { iss: 'applogic' } })).jwt.iss, ['applogic']);
+    refused({ ...ok, jwt: { aud: [1] } }, /jwt.aud must be a string or a list of strings/);
+    refused({ ...ok, jwt: { aud: [] } }, /jwt.aud must be a string or a list of strings/);
+    refused({ ...ok, jwt: { sub: ['a'] } }, /jwt.sub must be a string/);
     assert.throws(() => readManagementFile(path.join(dir, 'missing.yml')), /MANAGEMENT_API_FILE: cannot read/);
   });
 });
