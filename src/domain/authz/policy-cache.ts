@@ -70,11 +70,15 @@ export class PolicyCache {
   }
 }
 
-/** Barong's default authz rules (§11.8), written for Warden's API prefix. */
+/**
+ * Barong's default authz rules (§11.8) for Warden's API prefix, plus Barong's own `api/v2/barong`
+ * entries: frontends built for Barong call it there, and a gateway may route that prefix to Warden.
+ */
 export function defaultPathRules(apiPrefix: string): PathRules {
   const p = apiPrefix.replace(/^\/+/, '');
+  const unique = (list: string[]) => [...new Set(list)];
   return {
-    pass: [`${p}/public`, `${p}/identity`, 'api/v2/peatio/public', 'api/v2/ranger/public', 'api/v2/applogic/public', 'api/v2/arke/public', 'api/v2/finex/public'],
-    block: [`${p}/management`, 'api/v2/peatio/management'],
+    pass: unique([`${p}/public`, `${p}/identity`, 'api/v2/barong/public', 'api/v2/barong/identity', 'api/v2/peatio/public', 'api/v2/ranger/public', 'api/v2/applogic/public', 'api/v2/arke/public', 'api/v2/finex/public']),
+    block: unique([`${p}/management`, 'api/v2/barong/management', 'api/v2/peatio/management']),
   };
 }

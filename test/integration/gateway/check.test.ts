@@ -37,9 +37,13 @@ describe('path rules', () => {
     const r = await gate('POST', `${P}/identity/sessions`, { headers: { cookie: '_barong_session=forged' } });
     assert.deepEqual([r.status, r.authorization], [200, undefined]);
     assert.equal((await gate('GET', 'api/v2/peatio/public/markets')).status, 200);
+    // Barong's own prefix too (§11.8 as written), for frontends built for Barong
+    assert.deepEqual(await gate('POST', 'api/v2/barong/identity/sessions').then((r) => [r.status, r.authorization]), [200, undefined]);
+    assert.equal((await gate('GET', 'api/v2/barong/public/ping')).status, 200);
   });
   test('block routes are refused', async () => {
     assert.deepEqual(await gate('GET', `${P}/management/users`).then((r) => [r.status, r.body]), [401, { errors: ['authz.permission_denied'] }]);
+    assert.deepEqual(await gate('POST', 'api/v2/barong/management/users/get').then((r) => [r.status, r.body]), [401, { errors: ['authz.permission_denied'] }]);
   });
 });
 
