@@ -75,14 +75,17 @@ test('a consumer verifies every message with the JWKS key; payloads of sign-up, 
     (events[claims.event.name] ??= []).push(claims.event);
   }
 
-  const U = (u: any) => {
-    assert.deepEqual(Object.keys(u).sort(), ['created_at', 'email', 'level', 'otp', 'role', 'state', 'uid', 'updated_at'], 'nulls removed');
+  // §13.2: the user form U in full (username and referral_uid null when unset); model.user.* records drop the nulls
+  const U = (u: any, compact = false) => {
+    const keys = ['created_at', 'email', 'level', 'otp', 'referral_uid', 'role', 'state', 'uid', 'updated_at', 'username'];
+    assert.deepEqual(Object.keys(u).sort(), compact ? keys.filter((k) => k !== 'referral_uid' && k !== 'username') : keys, compact ? 'nulls removed' : 'every key');
+    if (!compact) assert.deepEqual([u.username, u.referral_uid], [null, null]);
     assert.equal(u.uid, user.uid);
     assert.equal(u.email, email);
     assert.match(u.created_at, ISO);
   };
   const [created] = events['model.user.created'];
-  U(created.record);
+  U(created.record, true);
   assert.deepEqual([created.record.role, created.record.level, created.record.otp, created.record.state], ['member', 0, false, 'pending']);
   assert.equal(created.changes, undefined);
 
