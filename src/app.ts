@@ -43,6 +43,7 @@ import { gatewayRoutes } from './http/gateway/routes.js';
 import { countInFlight, InFlight } from './http/in-flight.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { parseRackQuery } from './http/rack-params.js';
+import { acceptGetBodies } from './http/get-body-params.js';
 import { addMultipartFieldsParser } from './http/multipart-fields.js';
 import { HttpMetrics } from './http/metrics.js';
 import { nbcDoor } from './http/nbc/door.js';
@@ -114,6 +115,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   await app.register(cookie);
   await app.register(formbody, { parser: parseRackQuery });
   addMultipartFieldsParser(app, 1024 * 1024);
+  acceptGetBodies(app, c.config.API_PREFIX);
   await app.register(cors, {
     // '*' is sent as '*' (rack-cors does the same without credentials), not the caller's Origin echoed back.
     origin: c.config.corsOrigins === '*' ? '*' : [...c.config.corsOrigins],

@@ -56,6 +56,8 @@ describe('GET admin/activities (user activities)', () => {
   test('filters: topic, action, uid and email of the actor, from/to inclusive on created_at; blank filters ignored', async () => {
     assert.deepEqual(topics(await root.get('/activities', { topic: 'session' })), ['session/logout', 'session/login', 'session/login']);
     assert.deepEqual(topics(await root.get('/activities', { topic: 'session', action: 'login' })), ['session/login', 'session/login']);
+    assert.deepEqual(topics(await root.call('GET', '/activities?topic=otp', { body: { topic: 'session', action: 'login' } })), ['session/login', 'session/login'], 'GET body params, over the query');
+    assert.deepEqual(topics(await root.call('GET', '/activities', { body: { action: 'password change' }, form: true })), ['password/password change'], 'a form body too');
     assert.deepEqual(topics(await root.get('/activities', { action: 'password change' })), ['password/password change']);
     assert.deepEqual(topics(await root.get('/activities', { uid: bob.uid })), ['password/password change']);
     assert.deepEqual(topics(await root.get('/activities', { email: alice.email.toUpperCase() })).length, 4, 'email matches case-insensitively');
@@ -77,6 +79,11 @@ describe('GET admin/activities (user activities)', () => {
   test('errors: non-string filters, non-integer bounds, bad page/limit', async () => {
     const r = await root.call('GET', '/activities?topic=a&topic=b&uid=x&uid=y&email=1&email=2&action=q&action=w');
     assert.deepEqual(answer(r), errors(422, 'admin.activity.non_string_topic', 'admin.activity.non_string_action', 'admin.activity.non_string_uid', 'admin.activity.non_string_email'));
+    // parameters in a GET body count too (§1.1), over the query's
+    const inBody = await root.call('GET', '/activities?topic=session', { body: { topic: ['a'], uid: 'x' } });
+    assert.deepEqual(answer(inBody), errors(422, 'admin.activity.non_string_topic'));
+    const junk = await t.app.inject({ method: 'GET', url: `${t.prefix}/admin/activities`, headers: { 'content-type': 'application/json', 'user-agent': 'x' }, payload: '{"topic":' });
+    assert.deepEqual([junk.statusCode, junk.json()], [400, { errors: ['server.request.invalid_body'] }]);
     // Rack's array and hash names (BARONG.md §1.1) are arrays and hashes too, not ignored
     const rack = await root.call('GET', '/activities?topic[]=a&uid%5B%5D=x&email[k]=1');
     assert.deepEqual(answer(rack), errors(422, 'admin.activity.non_string_topic', 'admin.activity.non_string_uid', 'admin.activity.non_string_email'));
