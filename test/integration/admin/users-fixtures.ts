@@ -28,10 +28,13 @@ export class Caller {
     return this.t.c.identity.tokens.sign('session', { uid: u.uid, email: u.email, role: u.role, level: u.level, state: u.state }).token;
   }
 
-  async call(method: string, path: string, opts: { query?: Record<string, string>; body?: unknown } = {}): Promise<Res> {
+  async call(method: string, path: string, opts: { query?: Record<string, string>; body?: unknown; form?: boolean } = {}): Promise<Res> {
     const headers: Record<string, string> = { 'user-agent': UA, authorization: `Bearer ${this.jwt}` };
     let payload: string | undefined;
-    if (opts.body !== undefined) { headers['content-type'] = 'application/json'; payload = JSON.stringify(opts.body); }
+    if (opts.body !== undefined && opts.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(opts.body as Record<string, string>).toString();
+    } else if (opts.body !== undefined) { headers['content-type'] = 'application/json'; payload = JSON.stringify(opts.body); }
     const res = await this.t.app.inject({ method: method as 'GET', url: `${this.t.prefix}/admin${path}`, headers, payload, query: opts.query });
     const body = String(res.headers['content-type'] ?? '').includes('json') && res.body !== '' ? JSON.parse(res.body) : res.body;
     return { status: res.statusCode, body, headers: res.headers };
