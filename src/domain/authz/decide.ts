@@ -59,9 +59,10 @@ export function checkRestrictions(index: RestrictionIndex, f: { path: string; ip
   return null;
 }
 
+/** Runs on every check: plain loops, no closure per call. */
 export function pathRule(rules: PathRules, path: string): 'block' | 'pass' | null {
-  if (rules.block.some((p) => underPrefix(path, p))) return 'block';
-  if (rules.pass.some((p) => underPrefix(path, p))) return 'pass';
+  for (const p of rules.block) if (underPrefix(path, p)) return 'block';
+  for (const p of rules.pass) if (underPrefix(path, p)) return 'pass';
   return null;
 }
 
