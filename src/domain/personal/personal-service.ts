@@ -6,22 +6,39 @@ import type { RequestContext } from '../activities/activity-log.js';
 import { CODE_MAIL_EVENTS, emitUserCode, userForm, withinMailLimits } from '../email-codes/code-mail.js';
 import type { AccountProfile } from '../registration/account-profile.js';
 import type { TokenAuthDeps } from '../token-auth/deps.js';
+import { checkSecondFactor } from '../two-factor/second-factor-check.js';
+import { tfaTypeOf } from '../two-factor/tfa-type.js';
 import type { User } from '../users/user.js';
 import { emailErrors, normalizeEmail, passwordErrors } from '../users/user-rules.js';
 
 /**
- * A signed-in user changing his email or password with a mailed code, or his time zone. The
- * email code goes to the new address (proving it works); the old one is told of the change.
+ * A signed-in user changing his email or password with a mailed code, or his time zone. An email
+ * change asks for the password (and second factor) again; its code goes to the new address
+ * (proving it works) and the old one is told of the change.
  */
 export class PersonalService {
   constructor(private readonly d: TokenAuthDeps, private readonly profile: AccountProfile) {}
 
-  async requestEmailChange(user: User, emailInput: string, ctx: RequestContext): Promise<void> {
+  /**
+   * The new address receives every later password-recovery and 2FA-reset mail, so an access
+   * token alone (five minutes of a stolen session) must not move the account there: the
+   * password is asked again, and the second factor when the user has one, with the sign-in's
+   * rate limits and failure counting.
+   */
+  async requestEmailChange(user: User, input: { email: string; password: string; otp?: string }, ctx: RequestContext): Promise<void> {
     const { db, events, limiter, settings } = this.d.identity;
-    const email = normalizeEmail(emailInput);
+    const email = normalizeEmail(input.email);
     const errors = emailErrors(email);
     if (errors.length) throw new ModelError(errors);
     if (email.toLowerCase() === user.email.toLowerCase()) throw new AppError('personal.same_email');
+    const checked = await this.d.credentials.check(user.email, input.password, ctx);
+    const second = await checkSecondFactor({ secondFactor: this.d.identity.secondFactor, codes: this.d.codes }, user, await tfaTypeOf(db, user), input.otp, { ctx });
+    if (second === 'missing') throw new AppError('auth.otp_required');
+    if (second === 'invalid') {
+      await this.d.credentials.secondFactorFailed(checked, ctx, 'OTP code is invalid');
+      throw new AppError('auth.invalid_otp');
+    }
+    await this.d.credentials.succeeded(checked);
     if (await usersRepo.emailTaken(db, email)) throw new AppError('personal.email_taken');
     await withinMailLimits(limiter, settings.rates, 'email-change-mail', user.email, ctx.ip);
     await db.tx(async (q) => {

@@ -43,9 +43,9 @@ export async function nbcApiRoutes(app: FastifyInstance, { c }: { c: Container }
       return reply.status(204).send();
     });
 
-  r.post('/api/personal/email/otp', { schema: { summary: 'Mail a code to the new email address', security, body: S.EmailOnly, response: { 204: Type.Null() } }, preHandler },
+  r.post('/api/personal/email/otp', { schema: { summary: 'Mail a code to the new email address; the current password (and second factor) are asked again', security, body: S.EmailChangeRequest, response: { 204: Type.Null() } }, preHandler },
     async (req, reply) => {
-      await auth.personal.requestEmailChange(user(req), parseBody(S.EmailOnly, req.body).email, ctxOf(c, req));
+      await auth.personal.requestEmailChange(user(req), parseBody(S.EmailChangeRequest, req.body), ctxOf(c, req));
       return reply.status(204).send();
     });
   r.post('/api/personal/email/otp/check', { schema: { summary: 'Change the email with the code mailed to the new address; the old one is told', security, body: S.EmailChangeCheck, response: { 204: Type.Null() } }, preHandler },

@@ -43,6 +43,11 @@ export const TfaTypeBody = Type.Object({
   otp: Type.Optional(Code('a code mailed by /auth/tfa/otp/email (needed for any change)')),
 });
 export const TotpCode = Type.Object({ code: Code('6-digit authenticator code') });
+export const EmailChangeRequest = Type.Object({
+  email: Email,
+  password: Type.String({ maxLength: 128, description: 'the current password' }),
+  otp: Type.Optional(Code('the second-factor code (authenticator, or mailed by /auth/tfa/otp/email) when the user has one')),
+});
 export const EmailChangeCheck = Type.Object({ email: Email, otp: Code('the code mailed to the new address') });
 export const PasswordChangeCheck = Type.Object({ otp: Code('the code mailed by /api/personal/psw/otp'), password: Password });
 export const TimezoneBody = Type.Object({ timezone: Text(64, 'IANA name, e.g. Europe/Madrid') });

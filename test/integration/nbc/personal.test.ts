@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { Client, uniqueEmail } from '../../helpers/client.js';
-import { NbcClient, PASSWORD, activities, codeOf, lastActivityId, mailAfter, nbcUser, problems } from './nbc-client.js';
+import { NbcClient, PASSWORD, activities, codeOf, lastActivityId, mailAfter, nbcUser, problems, useEmailCodes } from './nbc-client.js';
+
+const mailsTo = (addr: string) => t.smtp.received.filter((m) => m.rcptTo.includes(addr)).length;
 
 let t: TestApp;
 before(async () => { t = await startTestApp(); });
@@ -14,7 +16,7 @@ describe('/api/personal/email/otp(/check)', () => {
   test('the code goes to the new address; the change is made with it; the old address is told', async () => {
     const { email, client, userId } = await nbcUser(t);
     const next = uniqueEmail('moved');
-    const mail = await mailAfter(t, next, /Confirm your new email/, async () => assert.equal((await client.post('/api/personal/email/otp', { email: next })).status, 204));
+    const mail = await mailAfter(t, next, /Confirm your new email/, async () => assert.equal((await client.post('/api/personal/email/otp', { email: next, password: PASSWORD })).status, 204));
     assert.ok(!mail.rcptTo.includes(email));
     const since = await lastActivityId(t, userId);
     await mailAfter(t, email, /Your email was changed/, async () =>
@@ -28,14 +30,31 @@ describe('/api/personal/email/otp(/check)', () => {
   test('refusals: same address, taken address, invalid address, wrong code, another address than the code was sent to', async () => {
     const { email, client } = await nbcUser(t);
     const { email: taken } = await nbcUser(t);
-    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: email.toUpperCase() })), [400, [['same_email', 'email']]]);
-    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: taken })), [400, [['email_taken', 'email']]]);
-    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: 'not an email' })), [400, [['invalid', 'email']]]);
+    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: email.toUpperCase(), password: PASSWORD })), [400, [['same_email', 'email']]]);
+    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: taken, password: PASSWORD })), [400, [['email_taken', 'email']]]);
+    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: 'not an email', password: PASSWORD })), [400, [['invalid', 'email']]]);
     const next = uniqueEmail('next');
-    const code = codeOf(await mailAfter(t, next, /Confirm your new email/, () => client.post('//api/personal/email/otp', { email: next })));
+    const code = codeOf(await mailAfter(t, next, /Confirm your new email/, () => client.post('//api/personal/email/otp', { email: next, password: PASSWORD })));
     assert.deepEqual(problems(await client.post('/api/personal/email/otp/check', { email: next, otp: code === '000000' ? '111111' : '000000' })), [400, [['invalid_code', 'otp']]]);
     assert.deepEqual(problems(await client.post('/api/personal/email/otp/check', { email: uniqueEmail('other'), otp: code })), [400, [['invalid_code', 'otp']]]);
-    assert.deepEqual(problems(await new NbcClient(t).post('/api/personal/email/otp', { email: next })), [401, [['token_required', null]]]);
+    assert.deepEqual(problems(await new NbcClient(t).post('/api/personal/email/otp', { email: next, password: PASSWORD })), [401, [['token_required', null]]]);
+  });
+
+  test('an access token alone cannot move the account: the password, and the second factor when there is one, are asked again', async () => {
+    const { email, client } = await nbcUser(t);
+    const next = uniqueEmail('thief');
+    const noPassword = await client.post('/api/personal/email/otp', { email: next });
+    assert.equal(noPassword.status, 400);
+    assert.deepEqual(problems(await client.post('/api/personal/email/otp', { email: next, password: 'Wrong-passw0rd' })), [400, [['invalid_credentials', 'password']]]);
+    const { mailedCode } = await useEmailCodes(t, email);
+    const signedIn = new NbcClient(t);
+    assert.equal((await signedIn.signIn(email, PASSWORD, await mailedCode())).status, 200);
+    assert.deepEqual(problems(await signedIn.post('/api/personal/email/otp', { email: next, password: PASSWORD })), [400, [['otp_required', 'otp']]]);
+    assert.deepEqual(problems(await signedIn.post('/api/personal/email/otp', { email: next, password: PASSWORD, otp: '000000' })), [400, [['invalid_otp', 'otp']]]);
+    assert.equal(mailsTo(next), 0, 'nothing was mailed to the new address');
+    const otp = await mailedCode();
+    await mailAfter(t, next, /Confirm your new email/, async () =>
+      assert.equal((await signedIn.post('/api/personal/email/otp', { email: next, password: PASSWORD, otp })).status, 204));
   });
 });
 
