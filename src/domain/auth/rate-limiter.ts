@@ -36,6 +36,13 @@ export class RateLimiter {
     return { withinHit: count <= hit.rule.count, peekExhausted: used !== null && Number(used) >= peek.rule.count, peekUsed: used !== null };
   }
 
+  /** Whether the rule's count is used up, without counting. */
+  async exhausted(bucket: string, id: string, rule: Rule): Promise<boolean> {
+    if (this.exempt(rule, id)) return false;
+    const used = await this.kv.get(this.key(bucket, id));
+    return used !== null && Number(used) >= rule.count;
+  }
+
   async reset(bucket: string, id: string): Promise<void> {
     await this.kv.delete(this.key(bucket, id));
   }

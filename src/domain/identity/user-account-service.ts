@@ -58,7 +58,15 @@ export class UserAccountService {
       throw error;
     };
     if (input.newPassword !== input.confirmPassword) await failed("New passwords don't match", new AppError('resource.password.doesnt_match'));
-    if (!(await this.d.hasher.verify(user.passwordDigest, input.oldPassword))) await failed('Previous password is not correct', new AppError('resource.password.prev_pass_not_correct'));
+    // A wrong old password is a failed login of the account (same bucket and rule as the login
+    // doors): whoever holds a session gets no more password guesses here than at the login.
+    const { limiter, settings } = this.d;
+    const account = user.email.trim().toLowerCase();
+    if (await limiter.exhausted('login-fail', account, settings.rates.loginAccount)) throw new AppError('resource.password.too_many_requests');
+    if (!(await this.d.hasher.verify(user.passwordDigest, input.oldPassword))) {
+      await limiter.hit('login-fail', account, settings.rates.loginAccount);
+      await failed('Previous password is not correct', new AppError('resource.password.prev_pass_not_correct'));
+    }
     if (input.oldPassword === input.newPassword) await failed('New password cant be the same, as old one', new AppError('resource.password.no_change_provided'));
     const policy = passwordErrors(input.newPassword, this.d.settings.passwordPolicy);
     if (policy.length) await failed(policy.join(', '), new ModelError(policy));

@@ -374,6 +374,20 @@ describe('PUT /resource/users/password', () => {
     assert.equal(n, 0);
   });
 
+  test('wrong old passwords count as failed logins of the account (RATE_LIMIT_LOGIN_ACCOUNT): a session buys no extra guesses', async () => {
+    const app = await startTestApp({ RATE_LIMIT_LOGIN_ACCOUNT: '3/900' });
+    try {
+      const email = uniqueEmail('guess');
+      const client = await activeUser(app, email);
+      const change = (old_password: string) => client.send('PUT', '/resource/users/password', { old_password, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
+      for (let i = 0; i < 3; i++) assert.deepEqual(answer(await change(`Wrong-Passw0rd${i}`)), errors(400, 'resource.password.prev_pass_not_correct'), `guess ${i + 1}`);
+      assert.deepEqual(answer(await change(STRONG_PASSWORD)), errors(429, 'resource.password.too_many_requests'), 'even the right one, until the window ends');
+      assert.deepEqual(answer(await new Client(app).login(email)), errors(429, 'identity.session.too_many_requests'), 'one budget with the login');
+    } finally {
+      await app.close();
+    }
+  });
+
   test('missing params → every missing_*/empty_* key in declaration order', async () => {
     const { client } = await signedIn();
     assert.deepEqual(answer(await client.send('PUT', '/resource/users/password', {})), errors(422,
