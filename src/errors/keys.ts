@@ -107,6 +107,7 @@ export const ERROR_KEYS = {
   'resource.phone.twilio_unexpected': 422,
   'resource.phone.too_many_requests': 429,
   'resource.password.too_many_requests': 429,
+  'resource.user.too_many_requests': 429,
   'resource.labels.private': 400,
   // admin API (BARONG.md §8.0)
   'admin.ability.not_permitted': 401,

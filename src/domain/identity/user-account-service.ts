@@ -38,7 +38,14 @@ export class UserAccountService {
    * (`authz.user_not_active`), which tells the client why, where a dropped session would not.
    */
   async deleteSelf(user: User, input: { password: string; otpCode?: string }): Promise<void> {
-    if (!(await this.d.hasher.verify(user.passwordDigest, input.password))) throw new AppError('resource.user.invalid_password');
+    // Like a password change, a wrong password here is a failed login of the account.
+    const account = user.email.trim().toLowerCase();
+    const rule = this.d.settings.rates.loginAccount;
+    if (await this.d.limiter.exhausted('login-fail', account, rule)) throw new AppError('resource.user.too_many_requests');
+    if (!(await this.d.hasher.verify(user.passwordDigest, input.password))) {
+      await this.d.limiter.hit('login-fail', account, rule);
+      throw new AppError('resource.user.invalid_password');
+    }
     if (user.otp) {
       if (input.otpCode === undefined) throw new AppError('resource.user.missing_otp_code');
       if (!(await this.d.secondFactor.verify(user, input.otpCode))) throw new AppError('resource.user.invalid_otp');

@@ -383,6 +383,7 @@ describe('PUT /resource/users/password', () => {
       for (let i = 0; i < 3; i++) assert.deepEqual(answer(await change(`Wrong-Passw0rd${i}`)), errors(400, 'resource.password.prev_pass_not_correct'), `guess ${i + 1}`);
       assert.deepEqual(answer(await change(STRONG_PASSWORD)), errors(429, 'resource.password.too_many_requests'), 'even the right one, until the window ends');
       assert.deepEqual(answer(await new Client(app).login(email)), errors(429, 'identity.session.too_many_requests'), 'one budget with the login');
+      assert.deepEqual(answer(await client.send('DELETE', '/resource/users/me', { password: STRONG_PASSWORD })), errors(429, 'resource.user.too_many_requests'), 'and with self-deletion');
     } finally {
       await app.close();
     }
