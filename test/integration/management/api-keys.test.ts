@@ -80,4 +80,27 @@ describe('management otp/sign', () => {
     assert.equal(JSON.parse(Buffer.from(barong.protected, 'base64url').toString()).alg, t.c.keys.algorithm);
     assert.ok(verifyJoseSignature(t.c.keys.algorithm, `${barong.protected}.${inner.payload}`, Buffer.from(barong.signature, 'base64url'), t.c.keys.publicKey));
   });
+
+  test('refuses payloads shaped like a Warden token: co-signed, they would pass as a session of anyone', async () => {
+    const email = uniqueEmail('forge');
+    const client = await activeUser(t, email);
+    const [{ uid }] = await t.c.db.query<{ uid: string }>('SELECT uid FROM users WHERE email = $1', [email]);
+    await enableOtp(t, client);
+    const root = await makeUser(t, 'superadmin');
+    const now = Math.floor(Date.now() / 1000);
+    const forged = (extra: Record<string, unknown>) => envelope({ iat: now, exp: now + 600, jti: 'f00d', uid: root.uid, role: 'superadmin', ...extra }, ['peatio']);
+    const refused = 'JWT is invalid by the reason "payload must not be shaped like a Warden token (sub session/confirmation/reset/freeze or iss barong)"';
+    // the outer envelope on the test clock, which enabling 2FA moved forward
+    const sign = (jwt: unknown) => {
+      const at = Math.floor(t.clock.now() / 1000);
+      return m.raw('POST', '/otp/sign', JSON.stringify(envelope({ iat: at, exp: at + 60, data: { user_uid: uid, otp_code: '000000', jwt } })));
+    };
+    for (const extra of [{ sub: 'session' }, { sub: 'confirmation' }, { sub: 'reset' }, { sub: 'freeze' }, { iss: 'barong' }]) {
+      // the shape is refused before the code is looked at: no code is spent on it
+      assert.deepEqual(answer(await sign(forged(extra))), err(422, refused), JSON.stringify(extra));
+    }
+    const notJson = { payload: Buffer.from('not json').toString('base64url'), signatures: [] };
+    assert.deepEqual(answer(await sign(notJson)), err(422, 'JWT is invalid by the reason "payload must be a JSON object"'));
+    assert.deepEqual(answer(await sign(forged({ sub: 'withdraw' }))), err(422, 'OTP code is invalid'), 'any other payload reaches the code check');
+  });
 });
