@@ -72,11 +72,15 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   const app = Fastify({
     // The gateway check skips Fastify on a listening server (http/gateway/fast-path.ts).
     serverFactory: (handler, options) => {
-      const server = http.createServer((req, res) => { if (!fastPath?.(req, res)) handler(req, res); });
-      // What Fastify would have set on a server of its own.
-      const o = options as { keepAliveTimeout?: number; requestTimeout?: number };
+      // Timeouts are enforced at each connection check: every 2 s, not Node's default 30 s.
+      const server = http.createServer({ connectionsCheckingInterval: 2000 }, (req, res) => { if (!fastPath?.(req, res)) handler(req, res); });
+      const o = options as { keepAliveTimeout?: number };
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
-      server.requestTimeout = o.requestTimeout ?? 0;
+      // Fastify's default (0) kept a request whose body never came open for ever: a slow client
+      // could hold every file handle. A request must arrive whole within REQUEST_TIMEOUT seconds
+      // (its headers within 20 s), or Node answers 408 and closes the connection.
+      server.requestTimeout = c.config.REQUEST_TIMEOUT * 1000;
+      server.headersTimeout = Math.min(20_000, server.requestTimeout);
       return server;
     },
     logger: opts.logger ?? loggerOptions(c.config.LOG_LEVEL),

@@ -56,6 +56,7 @@ export const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   TRUST_PROXY: Str('loopback', 'peers allowed to set X-Forwarded-For: true, false, a hop count, or names/CIDRs (loopback, linklocal, uniquelocal, 10.0.0.0/8, …)'),
   SESSION_EXPIRE_TIME: Int(1800, 1, 31_536_000, 'idle seconds before a cookie session expires (sliding)'),
+  REQUEST_TIMEOUT: Int(120, 1, 3600, 'seconds a client has to send a whole request (headers within 20 s), or 408 and the connection is closed'),
   SESSION_CACHE_MS: Int(1000, 0, 60_000, 'with REDIS_URL: ms an instance may reuse a session record it read (ended sessions are dropped at once through pub/sub); 0 = read Redis on every request'),
   SESSION_COOKIE_NAME: Str('_barong_session', 'session cookie name', { pattern: '^[A-Za-z0-9_.-]+$' }),
   JWT_EXPIRE_TIME: Int(3600, 1, 31_536_000, 'seconds a gateway JWT, confirmation or reset token lives'),
