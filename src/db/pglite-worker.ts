@@ -13,7 +13,12 @@ export type Response = { id: number; ok: true; rows?: unknown[] } | { id: number
 
 const dir = workerData?.dir as string | undefined;
 const template = workerData?.template as string | undefined;
-if (dir) fs.mkdirSync(dir, { recursive: true });
+if (dir) {
+  // PGlite creates its files 0666 (Emscripten's default): emails and password hashes sit in its
+  // WAL. Only the server's user may enter the directory, whatever the files' own modes.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
 // A template (a dump of an initialised, migrated database) skips initdb: tests start in a
 // fraction of the time.
 const pg = template ? new PGlite({ dataDir: dir, loadDataDir: new Blob([fs.readFileSync(template)]) }) : new PGlite(dir);
