@@ -43,6 +43,7 @@ import { gatewayRoutes } from './http/gateway/routes.js';
 import { countInFlight, InFlight } from './http/in-flight.js';
 import { gatewayFastPath } from './http/gateway/fast-path.js';
 import { parseRackQuery } from './http/rack-params.js';
+import { parseJsonWithoutNul } from './lib/nul.js';
 import { acceptGetBodies } from './http/get-body-params.js';
 import { addMultipartFieldsParser } from './http/multipart-fields.js';
 import { HttpMetrics } from './http/metrics.js';
@@ -110,7 +111,7 @@ export async function buildApp(c: Container, opts: { logger?: FastifyServerOptio
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body).trim();
     if (text === '') return done(null, {});
-    try { done(null, JSON.parse(text)); } catch { const e = new Error('invalid JSON body') as Error & { statusCode: number }; e.statusCode = 400; done(e, undefined); }
+    try { done(null, parseJsonWithoutNul(text)); } catch { const e = new Error('invalid JSON body') as Error & { statusCode: number }; e.statusCode = 400; done(e, undefined); }
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -37,7 +37,7 @@ export function addMultipartFieldsParser(app: FastifyInstance, maxBytes: number)
     const fields: [string, string][] = [];
     form.on('field', (name, value, _nameTruncated, valueTruncated) => {
       if (valueTruncated) settle(clientError(413, 'multipart field too large'));
-      else fields.push([name, value]);
+      else fields.push([name.replace(/\0/g, ''), value.replace(/\0/g, '')]); // no parameter may hold a NUL
     });
     form.on('file', (_name, stream) => stream.resume());
     form.on('finish', () => settle(null, nestBracketParams(fields)));

@@ -64,11 +64,12 @@ export function nestBracketParams(pairs: Iterable<[string, string]>): Nested {
   return out;
 }
 
-const decode = (s: string) => querystring.unescape(s.replace(/\+/g, ' '));
+// NULs are dropped: no parameter may hold one, and a query string cannot be refused as cleanly as a body.
+const decode = (s: string) => querystring.unescape(s.replace(/\+/g, ' ')).replace(/\0/g, '');
 
 /** Query-string and urlencoded-form parser with Rack's bracket names; a plain string is parsed as Node's querystring does. */
 export function parseRackQuery(text: string): Nested {
-  if (!text.includes('[') && !/%5b/i.test(text)) return querystring.parse(text) as Nested;
+  if (!text.includes('[') && !/%5b|%00/i.test(text)) return querystring.parse(text) as Nested;
   const pairs: [string, string][] = [];
   for (const part of text.split('&')) {
     if (part === '') continue;

@@ -19,6 +19,8 @@ export class RpcProtocolError extends Error {
   }
 }
 
+import { parseJsonWithoutNul } from '../../lib/nul.js';
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses request text; an empty body is an empty params object. */
@@ -26,7 +28,7 @@ export function parseJsonBody(text: string): unknown {
   const t = text.trim();
   if (t === '') return {};
   try {
-    return JSON.parse(t);
+    return parseJsonWithoutNul(t);
   } catch {
     throw new RpcProtocolError(RPC.parse, 'Parse error');
   }
