@@ -10,16 +10,19 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
 
 /**
  * The facts of a gateway check from the raw request (BARONG.md §11.1): the original path after
- * the prefix (null when it cannot be made canonical), the X-Original-Method nginx may send, the
- * session cookie, the CSRF and API-key headers. Shared by the Fastify route and the fast path,
- * so both decide on exactly the same input.
+ * the prefix (null when it cannot be made canonical), the session cookie, the CSRF and API-key
+ * headers, and the original method. A gateway that calls the check with a method of its own
+ * names the original in a header: X-Original-Method (the nginx setup) or X-Forwarded-Method
+ * (Traefik's forwardAuth). Those are taken only from a trusted peer (TRUST_PROXY): from anyone
+ * else, a POST that says it is a GET would skip the CSRF check and the write permissions.
+ * Shared by the Fastify route and the fast path, so both decide on exactly the same input.
  */
-export function gatewayFacts(url: string, method: string, headers: IncomingHttpHeaders, ip: string, authzPrefix: string, cookieName: string): GatewayFacts | null {
+export function gatewayFacts(url: string, method: string, headers: IncomingHttpHeaders, ip: string, authzPrefix: string, cookieName: string, peerTrusted = true): GatewayFacts | null {
   const q = url.indexOf('?');
   const path = canonicalPath(url.slice(authzPrefix.length, q === -1 ? undefined : q));
   if (path === null) return null;
   return {
-    method: one(headers['x-original-method']) ?? method,
+    method: (peerTrusted ? one(headers['x-original-method']) ?? one(headers['x-forwarded-method']) : undefined) ?? method,
     path,
     query: q === -1 ? {} : { ...parseQuery(url.slice(q + 1)) },
     ip,

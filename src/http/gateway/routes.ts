@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
 import { clientIp } from '../request-context.js';
+import { compileTrust } from './fast-path.js';
 import { denialBody, gatewayFacts, INVALID_PATH_BODY, readBodyText, withBodyParams } from './facts.js';
 
 /**
@@ -12,10 +13,12 @@ import { denialBody, gatewayFacts, INVALID_PATH_BODY, readBodyText, withBodyPara
  * sees them; this route serves `inject()` and documents the endpoint in the OpenAPI document.
  */
 export async function gatewayRoutes(app: FastifyInstance, { c }: { c: Container }) {
+  const trusted = compileTrust(c.config.trustProxy);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => { void readBodyText(payload).then((text) => done(null, text)); });
   app.all('/*', { schema: { tags: ['gateway'], summary: 'Authorize the original request (path after the prefix) and mint a JWT for downstream services' } }, async (req, reply) => {
-    const facts = gatewayFacts(req.url, req.method, req.headers, clientIp(req, c.config.CLIENT_IP_HEADER), c.config.AUTHZ_PREFIX, c.config.SESSION_COOKIE_NAME);
+    const facts = gatewayFacts(req.url, req.method, req.headers, clientIp(req, c.config.CLIENT_IP_HEADER), c.config.AUTHZ_PREFIX, c.config.SESSION_COOKIE_NAME,
+      trusted(req.socket.remoteAddress ?? '', 0));
     if (facts === null) return reply.status(400).type('application/json; charset=utf-8').send(INVALID_PATH_BODY);
     const text = typeof req.body === 'string' ? req.body : null;
     const result = await c.gateway.check(text === null ? facts : { ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) });

@@ -118,3 +118,25 @@ test('fast-path requests are counted in /metrics under the route pattern', async
   for (let i = 0; i < 3; i++) await overHttp('GET', '/api/v2/authz/api/v2/auth/resource/users/me');
   assert.equal(count((await t.app.inject({ method: 'GET', url: '/metrics' })).body), n0 + 3);
 });
+
+test('the original method comes from X-Original-Method or X-Forwarded-Method (Traefik), from a trusted peer only', async () => {
+  const client = await activeUser(t);
+  const cookie = `_barong_session=${client.cookie}`;
+  const me = '/api/v2/authz/api/v2/auth/resource/users/me';
+  const csrfMissing = '{"errors":["authz.missing_csrf_token"]}';
+  // loopback is trusted by default (TRUST_PROXY=loopback): both headers name the method checked
+  for (const header of ['x-original-method', 'x-forwarded-method']) {
+    const fast = await overHttp('GET', me, { cookie, [header]: 'PUT' });
+    assert.deepEqual([fast.status, fast.body], [401, csrfMissing], header);
+    assert.deepEqual(await viaInject('GET', me, { cookie, [header]: 'PUT' }).then((r) => [r.status, r.body]), [401, csrfMissing], header);
+  }
+  // an untrusted peer cannot turn its POST into a GET to skip CSRF and the write rules
+  const strict = await startTestApp({ TRUST_PROXY: 'false' });
+  try {
+    const c2 = await activeUser(strict);
+    const res = await strict.app.inject({ method: 'POST', url: me, headers: { 'user-agent': UA, cookie: `_barong_session=${c2.cookie}`, 'x-original-method': 'GET', 'x-forwarded-method': 'GET' } });
+    assert.deepEqual([res.statusCode, res.body], [401, csrfMissing]);
+  } finally {
+    await strict.close();
+  }
+});
