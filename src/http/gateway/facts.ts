@@ -13,18 +13,26 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
  * the prefix (null when it cannot be made canonical), the session cookie, the CSRF and API-key
  * headers, and the original method. A gateway that calls the check with a method of its own
  * names the original in a header: X-Original-Method (the nginx setup) or X-Forwarded-Method
- * (Traefik's forwardAuth). Those are taken only from a trusted peer (TRUST_PROXY): from anyone
- * else, a POST that says it is a GET would skip the CSRF check and the write permissions.
+ * (Traefik's forwardAuth, which also calls one fixed address and names the original URI in
+ * X-Forwarded-Uri). Those are taken only from a trusted peer (TRUST_PROXY): from anyone else, a
+ * POST that says it is a GET would skip the CSRF check and the write permissions.
  * Shared by the Fastify route and the fast path, so both decide on exactly the same input.
  */
 export function gatewayFacts(url: string, method: string, headers: IncomingHttpHeaders, ip: string, authzPrefix: string, cookieName: string, peerTrusted = true): GatewayFacts | null {
-  const q = url.indexOf('?');
-  const path = canonicalPath(url.slice(authzPrefix.length, q === -1 ? undefined : q));
+  let original = url.slice(authzPrefix.length);
+  // Traefik's forwardAuth calls one fixed address and names the original URI in a header.
+  if (original === '' || original === '/' || original[0] === '?') {
+    const forwarded = peerTrusted ? one(headers['x-forwarded-uri']) : undefined;
+    if (forwarded === undefined || !forwarded.startsWith('/')) return null; // the prefix alone names no request
+    original = forwarded;
+  }
+  const q = original.indexOf('?');
+  const path = canonicalPath(q === -1 ? original : original.slice(0, q));
   if (path === null) return null;
   return {
     method: (peerTrusted ? one(headers['x-original-method']) ?? one(headers['x-forwarded-method']) : undefined) ?? method,
     path,
-    query: q === -1 ? {} : { ...parseQuery(url.slice(q + 1)) },
+    query: q === -1 ? {} : { ...parseQuery(original.slice(q + 1)) },
     ip,
     userAgent: one(headers['user-agent']) ?? '',
     sessionId: readCookie(one(headers.cookie), cookieName),

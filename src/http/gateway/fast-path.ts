@@ -30,6 +30,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: FastifyBaseLogger, inFlight?: InFlight): (req: IncomingMessage, res: ServerResponse) => boolean {
   const prefix = c.config.AUTHZ_PREFIX;
   const prefixSlash = `${prefix}/`;
+  const prefixQuery = `${prefix}?`;
   const route = `${prefix}/*`;
   const trust = compileTrust(c.config.trustProxy);
   const cdnHeader = c.config.CLIENT_IP_HEADER;
@@ -47,7 +48,8 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
 
   return (req, res) => {
     const url = req.url ?? '';
-    if (!url.startsWith(prefixSlash)) return false;
+    // The prefix itself is the address Traefik's forwardAuth calls (the URI in X-Forwarded-Uri).
+    if (!url.startsWith(prefixSlash) && url !== prefix && !url.startsWith(prefixQuery)) return false;
     const started = performance.now();
     const ip = cdnAddress(req, cdnHeader) ?? addressOrPeer(proxyAddr(req, trust), req);
     const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME, trust(req.socket.remoteAddress ?? '', 0));

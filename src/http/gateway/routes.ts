@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../../container.js';
 import { clientIp } from '../request-context.js';
 import { compileTrust } from './fast-path.js';
@@ -16,7 +16,7 @@ export async function gatewayRoutes(app: FastifyInstance, { c }: { c: Container 
   const trusted = compileTrust(c.config.trustProxy);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => { void readBodyText(payload).then((text) => done(null, text)); });
-  app.all('/*', { schema: { tags: ['gateway'], summary: 'Authorize the original request (path after the prefix) and mint a JWT for downstream services' } }, async (req, reply) => {
+  const check = async (req: FastifyRequest, reply: FastifyReply) => {
     const facts = gatewayFacts(req.url, req.method, req.headers, clientIp(req, c.config.CLIENT_IP_HEADER), c.config.AUTHZ_PREFIX, c.config.SESSION_COOKIE_NAME,
       trusted(req.socket.remoteAddress ?? '', 0));
     if (facts === null) return reply.status(400).type('application/json; charset=utf-8').send(INVALID_PATH_BODY);
@@ -25,5 +25,8 @@ export async function gatewayRoutes(app: FastifyInstance, { c }: { c: Container 
     if (!result.allow) return reply.status(result.status).type('application/json; charset=utf-8').send(denialBody(result.key));
     if (result.authorization) reply.header('authorization', result.authorization);
     return reply.status(200).send();
-  });
+  };
+  app.all('/*', { schema: { tags: ['gateway'], summary: 'Authorize the original request (path after the prefix) and mint a JWT for downstream services' } }, check);
+  // The prefix itself: Traefik's forwardAuth address, the original URI in X-Forwarded-Uri.
+  app.all('/', { schema: { tags: ['gateway'], summary: 'Authorize the request named by X-Forwarded-Uri and X-Forwarded-Method (Traefik forwardAuth)' } }, check);
 }

@@ -88,7 +88,7 @@ test('a request body never changes the answer and the connection stays usable; o
     assert.equal(await ask('POST', '/api/v2/authz/api/v2/auth/identity/sessions', JSON.stringify({ big: 'x'.repeat(100_000) })), 200);
     assert.equal(await ask('GET', '/api/v2/authz/api/v2/auth/public/ping'), 200);
     assert.equal(await ask('GET', '/api/v2/auth/identity/ping'), 200);
-    assert.equal(await ask('GET', '/api/v2/authz'), 404);
+    assert.equal(await ask('GET', '/api/v2/authz'), 400, 'the prefix alone names no request (without a trusted X-Forwarded-Uri)');
   } finally {
     agent.destroy();
   }
@@ -130,12 +130,22 @@ test('the original method comes from X-Original-Method or X-Forwarded-Method (Tr
     assert.deepEqual([fast.status, fast.body], [401, csrfMissing], header);
     assert.deepEqual(await viaInject('GET', me, { cookie, [header]: 'PUT' }).then((r) => [r.status, r.body]), [401, csrfMissing], header);
   }
+  // Traefik forwardAuth: the fixed address is the prefix, the original URI and method in headers
+  const traefik = { cookie, 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/api/v2/auth/resource/users/me?x=1' };
+  const viaTraefik = await overHttp('GET', '/api/v2/authz', traefik);
+  assert.equal(viaTraefik.status, 200, viaTraefik.body);
+  assert.match(viaTraefik.authorization ?? '', /^Bearer /);
+  assert.equal((await viaInject('GET', '/api/v2/authz', traefik)).status, 200);
+  assert.deepEqual(await overHttp('GET', '/api/v2/authz', { ...traefik, 'x-forwarded-method': 'POST' }).then((r) => [r.status, r.body]), [401, csrfMissing]);
+  assert.equal((await overHttp('GET', '/api/v2/authz', { cookie, 'x-forwarded-uri': '/api/v2/auth/admin/users' })).status, 401, 'a member on an admin path');
   // an untrusted peer cannot turn its POST into a GET to skip CSRF and the write rules
   const strict = await startTestApp({ TRUST_PROXY: 'false' });
   try {
     const c2 = await activeUser(strict);
     const res = await strict.app.inject({ method: 'POST', url: me, headers: { 'user-agent': UA, cookie: `_barong_session=${c2.cookie}`, 'x-original-method': 'GET', 'x-forwarded-method': 'GET' } });
     assert.deepEqual([res.statusCode, res.body], [401, csrfMissing]);
+    const bare = await strict.app.inject({ method: 'GET', url: '/api/v2/authz', headers: { 'user-agent': UA, 'x-forwarded-uri': '/api/v2/auth/public/ping' } });
+    assert.deepEqual([bare.statusCode, bare.body], [400, '{"errors":["authz.invalid_path"]}'], 'nor name another URI');
   } finally {
     await strict.close();
   }
