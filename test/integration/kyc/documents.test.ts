@@ -218,3 +218,12 @@ describe('limits: size and count (DOC_NUM_LIMIT=3, UPLOAD_SIZE_MAX_RANGE=1, REQU
     assert.equal((await client.get('/resource/documents')).body.length, 4);
   });
 });
+
+test('uploads wait for one of PARALLEL_UPLOADS slots; every slot comes back', async () => {
+  const { PARALLEL_UPLOADS, uploadSlots } = await import('../../../src/http/barong/resource/kyc-uploads.js');
+  const client = await activeUser(t);
+  const answers = await Promise.all(Array.from({ length: PARALLEL_UPLOADS * 2 + 1 }, () =>
+    postMultipart(t, client, '/resource/documents', [field('doc_type', 'Passport'), field('doc_number', 'AB1'), field('doc_expire', dayFromNow(t, 30)), file(jpeg(), 'a.jpg')])));
+  assert.deepEqual(answers.map((r) => r.status), Array(PARALLEL_UPLOADS * 2 + 1).fill(201));
+  assert.deepEqual(uploadSlots(), { active: 0, waiting: 0 });
+});

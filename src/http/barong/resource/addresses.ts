@@ -29,7 +29,7 @@ export async function resourceAddressRoutes(app: FastifyInstance, { c }: { c: Co
     const user = callerOf(req).user;
     let read;
     try {
-      read = await readUpload(req);
+      read = await readUpload(req, reply);
     } catch (err) {
       // Barong sets no count limit here; Warden still bounds one request.
       if (err instanceof TooManyFilesError) throw new AppError(['server.request.too_large'], { status: 413 });

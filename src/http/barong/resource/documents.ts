@@ -36,7 +36,7 @@ export async function resourceDocumentRoutes(app: FastifyInstance, { c }: { c: C
     const user = callerOf(req).user;
     let read;
     try {
-      read = await readUpload(req);
+      read = await readUpload(req, reply);
     } catch (err) {
       if (err instanceof TooManyFilesError) return k.documents.refuseTooManyFiles(user);
       throw err;

@@ -26,7 +26,7 @@ export async function resourceProfileImageRoutes(app: FastifyInstance, { c }: { 
     const user = callerOf(req).user;
     let read;
     try {
-      read = await readUpload(req);
+      read = await readUpload(req, reply);
     } catch (err) {
       if (err instanceof TooManyFilesError) throw new ModelError(['upload.too_many_files']);
       throw err;
