@@ -18,19 +18,19 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
  * POST that says it is a GET would skip the CSRF check and the write permissions.
  * Shared by the Fastify route and the fast path, so both decide on exactly the same input.
  */
-export function gatewayFacts(url: string, method: string, headers: IncomingHttpHeaders, ip: string, authzPrefix: string, cookieName: string, peerTrusted = true): GatewayFacts | null {
+export function gatewayFacts(url: string, method: string, headers: IncomingHttpHeaders, ip: string, authzPrefix: string, cookieName: string, peerTrusted: () => boolean = () => true): GatewayFacts | null {
   let original = url.slice(authzPrefix.length);
   // Traefik's forwardAuth calls one fixed address and names the original URI in a header.
   if (original === '' || original === '/' || original[0] === '?') {
-    const forwarded = peerTrusted ? one(headers['x-forwarded-uri']) : undefined;
-    if (forwarded === undefined || !forwarded.startsWith('/')) return null; // the prefix alone names no request
+    const forwarded = one(headers['x-forwarded-uri']);
+    if (forwarded === undefined || !forwarded.startsWith('/') || !peerTrusted()) return null; // the prefix alone names no request
     original = forwarded;
   }
   const q = original.indexOf('?');
   const path = canonicalPath(q === -1 ? original : original.slice(0, q));
   if (path === null) return null;
   return {
-    method: (peerTrusted ? one(headers['x-original-method']) ?? one(headers['x-forwarded-method']) : undefined) ?? method,
+    method: originalMethod(headers, peerTrusted) ?? method,
     path,
     query: q === -1 ? {} : { ...parseQuery(original.slice(q + 1)) },
     ip,
@@ -39,6 +39,12 @@ export function gatewayFacts(url: string, method: string, headers: IncomingHttpH
     csrfToken: one(headers['x-csrf-token']),
     apiKey: { kid: one(headers['x-auth-apikey']), nonce: one(headers['x-auth-nonce']), signature: one(headers['x-auth-signature']) },
   };
+}
+
+/** The method a trusted gateway names; the peer is only looked at when a header is there (most checks carry none). */
+function originalMethod(headers: IncomingHttpHeaders, peerTrusted: () => boolean): string | undefined {
+  const named = one(headers['x-original-method']) ?? one(headers['x-forwarded-method']);
+  return named !== undefined && peerTrusted() ? named : undefined;
 }
 
 export const INVALID_PATH_BODY = '{"errors":["authz.invalid_path"]}';

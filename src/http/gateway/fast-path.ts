@@ -52,7 +52,7 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
     if (!url.startsWith(prefixSlash) && url !== prefix && !url.startsWith(prefixQuery)) return false;
     const started = performance.now();
     const ip = cdnAddress(req, cdnHeader) ?? addressOrPeer(proxyAddr(req, trust), req);
-    const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME, trust(req.socket.remoteAddress ?? '', 0));
+    const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME, () => trust(req.socket.remoteAddress ?? '', 0));
     if (facts === null) {
       finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
       return true;

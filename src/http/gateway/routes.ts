@@ -18,7 +18,7 @@ export async function gatewayRoutes(app: FastifyInstance, { c }: { c: Container 
   app.addContentTypeParser('*', (_req, payload, done) => { void readBodyText(payload).then((text) => done(null, text)); });
   const check = async (req: FastifyRequest, reply: FastifyReply) => {
     const facts = gatewayFacts(req.url, req.method, req.headers, clientIp(req, c.config.CLIENT_IP_HEADER), c.config.AUTHZ_PREFIX, c.config.SESSION_COOKIE_NAME,
-      trusted(req.socket.remoteAddress ?? '', 0));
+      () => trusted(req.socket.remoteAddress ?? '', 0));
     if (facts === null) return reply.status(400).type('application/json; charset=utf-8').send(INVALID_PATH_BODY);
     const text = typeof req.body === 'string' ? req.body : null;
     const result = await c.gateway.check(text === null ? facts : { ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) });
