@@ -38,14 +38,9 @@ export class UserAccountService {
    * (`authz.user_not_active`), which tells the client why, where a dropped session would not.
    */
   async deleteSelf(user: User, input: { password: string; otpCode?: string }): Promise<void> {
-    // Like a password change, a wrong password here is a failed login of the account.
-    const account = user.email.trim().toLowerCase();
-    const rule = this.d.settings.rates.loginAccount;
-    if (await this.d.limiter.exhausted('login-fail', account, rule)) throw new AppError('resource.user.too_many_requests');
-    if (!(await this.d.hasher.verify(user.passwordDigest, input.password))) {
-      await this.d.limiter.hit('login-fail', account, rule);
-      throw new AppError('resource.user.invalid_password');
-    }
+    const passwordOk = await this.passwordChecksOut(user, input.password);
+    if (passwordOk === null) throw new AppError('resource.user.too_many_requests');
+    if (!passwordOk) throw new AppError('resource.user.invalid_password');
     if (user.otp) {
       if (input.otpCode === undefined) throw new AppError('resource.user.missing_otp_code');
       if (!(await this.d.secondFactor.verify(user, input.otpCode))) throw new AppError('resource.user.invalid_otp');
@@ -65,15 +60,9 @@ export class UserAccountService {
       throw error;
     };
     if (input.newPassword !== input.confirmPassword) await failed("New passwords don't match", new AppError('resource.password.doesnt_match'));
-    // A wrong old password is a failed login of the account (same bucket and rule as the login
-    // doors): whoever holds a session gets no more password guesses here than at the login.
-    const { limiter, settings } = this.d;
-    const account = user.email.trim().toLowerCase();
-    if (await limiter.exhausted('login-fail', account, settings.rates.loginAccount)) throw new AppError('resource.password.too_many_requests');
-    if (!(await this.d.hasher.verify(user.passwordDigest, input.oldPassword))) {
-      await limiter.hit('login-fail', account, settings.rates.loginAccount);
-      await failed('Previous password is not correct', new AppError('resource.password.prev_pass_not_correct'));
-    }
+    const oldOk = await this.passwordChecksOut(user, input.oldPassword);
+    if (oldOk === null) throw new AppError('resource.password.too_many_requests');
+    if (!oldOk) await failed('Previous password is not correct', new AppError('resource.password.prev_pass_not_correct'));
     if (input.oldPassword === input.newPassword) await failed('New password cant be the same, as old one', new AppError('resource.password.no_change_provided'));
     const policy = passwordErrors(input.newPassword, this.d.settings.passwordPolicy);
     if (policy.length) await failed(policy.join(', '), new ModelError(policy));
@@ -93,5 +82,19 @@ export class UserAccountService {
     const page = await activitiesRepo.page(this.d.db, filter, f.page, f.limit);
     if (page.total === 0) throw new AppError('resource.user.no_activity');
     return page;
+  }
+
+  /**
+   * The password check of a signed-in user's sensitive action: a wrong one is a failed login of
+   * the account (the login doors' bucket and rule), so a session buys no more guesses than the
+   * login gives. Null when that budget is spent: the password is not even looked at.
+   */
+  private async passwordChecksOut(user: User, password: string): Promise<boolean | null> {
+    const { limiter, settings } = this.d;
+    const account = user.email.trim().toLowerCase();
+    if (await limiter.exhausted('login-fail', account, settings.rates.loginAccount)) return null;
+    if (await this.d.hasher.verify(user.passwordDigest, password)) return true;
+    await limiter.hit('login-fail', account, settings.rates.loginAccount);
+    return false;
   }
 }

@@ -1,10 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { Readable } from 'node:stream';
 import type { GatewayFacts } from '../../domain/authz/gateway.js';
 import { readCookie } from '../../lib/cookie.js';
 import { canonicalPath } from '../../lib/path.js';
-import { parseRackQuery } from '../rack-params.js';
+import { auditableParams, bodyParams } from '../request-body.js';
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
@@ -50,49 +49,12 @@ function originalMethod(headers: IncomingHttpHeaders, peerTrusted: () => boolean
 export const INVALID_PATH_BODY = '{"errors":["authz.invalid_path"]}';
 export const denialBody = (key: string) => `{"errors":[${JSON.stringify(key)}]}`;
 
-/** Body parameters an admin activity keeps: scalars and arrays of scalars (nested objects are not parameters a log can show). */
-export function auditableParams(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return {};
-  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([, v]) => scalar(v) || (Array.isArray(v) && v.every(scalar))));
-}
-
-/** Whether the forwarded request carries a body (nginx's auth_request sends none; Envoy may). */
-export const hasBody = (req: IncomingMessage): boolean =>
-  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-
-export const GATEWAY_BODY_LIMIT = 1024 * 1024;
-
-/**
- * The text of a forwarded body, or null past `limit` bytes (the rest is discarded). A body never
- * fails the check: it only adds parameters to an admin activity.
- */
-export function readBodyText(stream: Readable, limit = GATEWAY_BODY_LIMIT): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    stream.once('end', () => resolve(size <= limit ? Buffer.concat(chunks).toString('utf8') : null));
-    stream.once('error', () => resolve(null));
-    stream.once('aborted', () => resolve(null));
-  });
-}
-
 /**
  * The forwarded body's parameters (JSON object or urlencoded form) under the query's: the check
  * is Barong's Rails controller, whose params let the query win (BARONG.md §11.1, §11.6 "all
- * request params"). Other or unparseable bodies add nothing.
+ * request params"). Other or unparseable bodies add nothing: a body never fails the check.
  */
 export function withBodyParams(query: Record<string, unknown>, contentType: string | undefined, text: string | null): Record<string, unknown> {
   if (!text) return query;
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  let body: unknown = null;
-  try {
-    if (type === 'application/json' || type.endsWith('+json')) body = JSON.parse(text);
-    else if (type === 'application/x-www-form-urlencoded') body = parseRackQuery(text);
-  } catch { /* not JSON: no parameters */ }
-  return { ...auditableParams(body), ...query };
+  return { ...auditableParams(bodyParams(contentType, text)), ...query };
 }

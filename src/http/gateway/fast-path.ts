@@ -5,7 +5,8 @@ import type { Container } from '../../container.js';
 import type { HttpMetrics } from '../metrics.js';
 import type { InFlight } from '../in-flight.js';
 import { addressOrPeer, cdnAddress } from '../request-context.js';
-import { denialBody, gatewayFacts, hasBody, INVALID_PATH_BODY, readBodyText, withBodyParams } from './facts.js';
+import { hasBody, readBodyText } from '../request-body.js';
+import { denialBody, gatewayFacts, INVALID_PATH_BODY, withBodyParams } from './facts.js';
 import type { GatewayFacts } from '../../domain/authz/gateway.js';
 
 type Trust = (addr: string, hop: number) => boolean;

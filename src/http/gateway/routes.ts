@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../../container.js';
 import { clientIp } from '../request-context.js';
 import { compileTrust } from './fast-path.js';
-import { denialBody, gatewayFacts, INVALID_PATH_BODY, readBodyText, withBodyParams } from './facts.js';
+import { readBodyText } from '../request-body.js';
+import { denialBody, gatewayFacts, INVALID_PATH_BODY, withBodyParams } from './facts.js';
 
 /**
  * `ANY ${AUTHZ_PREFIX}/<original path>`: the check an API gateway (nginx auth_request, Envoy

@@ -4,7 +4,7 @@ import type { Caller } from '../../../domain/authz/caller.js';
 import { requestContext } from '../../request-context.js';
 import { sessionCookie } from '../common.js';
 import { canonicalPath } from '../../../lib/path.js';
-import { auditableParams } from '../../gateway/facts.js';
+import { auditableParams } from '../../request-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest { caller?: Caller }
