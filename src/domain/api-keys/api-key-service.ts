@@ -5,6 +5,7 @@ import { ModelError } from '../../errors/app-error.js';
 import type { Encryptor } from '../../lib/aead.js';
 import { isApiKeyAlgorithm, type ApiKeyAlgorithm } from '../../lib/hmac.js';
 import { randomHex } from '../../lib/random.js';
+import type { Awaitable } from '../../lib/awaitable.js';
 
 export type { ApiKeyColumn, ApiKeyPatch, ApiKeyRecord, KeyHolderType } from '../../db/repositories/api-keys.js';
 export { API_KEY_COLUMNS } from '../../db/repositories/api-keys.js';
@@ -105,11 +106,11 @@ export class ApiKeyService {
    * The key with its secret decrypted, or null when unknown (or without a secret, which could
    * never verify). Found and not-found answers are both served from memory for cacheTtlMs.
    */
-  async forVerification(kid: string): Promise<VerificationKey | null> {
+  forVerification(kid: string): Awaitable<VerificationKey | null> {
     const t = this.now();
     const hit = this.cache.get(kid);
     if (hit) {
-      if (hit.expiresAt > t) return hit.value;
+      if (hit.expiresAt > t) return hit.value; // the common case: no promise at all
       this.cache.delete(kid);
       this.unknown.delete(kid);
     }
@@ -124,11 +125,9 @@ export class ApiKeyService {
       return value;
     })();
     this.inflight.set(kid, read);
-    try {
-      return await read;
-    } finally {
+    return read.finally(() => {
       if (this.inflight.get(kid) === read) this.inflight.delete(kid);
-    }
+    });
   }
 
   /** Drops one kid, or everything (pub/sub notification from another instance). */

@@ -1,4 +1,5 @@
 import type { GeoIp } from '../../infra/geoip/geoip.js';
+import { andThen, type Awaitable } from '../../lib/awaitable.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { LOGIN_STATES } from '../users/user.js';
 import type { AdminAudit } from './admin-audit.js';
@@ -27,9 +28,11 @@ export type GatewayResult =
 
 export interface Principal { snapshot: UserSnapshot }
 
+export type ApiKeyAuthentication = { ok: true; user: UserSnapshot } | { ok: false; key: string; status: number };
+
 /** API-key authentication is plugged in by the API-key service (BARONG.md §11.5). */
 export interface ApiKeyAuthenticator {
-  authenticate(f: GatewayFacts): Promise<{ ok: true; user: UserSnapshot } | { ok: false; key: string; status: number }>;
+  authenticate(f: GatewayFacts): Awaitable<ApiKeyAuthentication>;
 }
 
 export function hasApiKeyHeaders(f: GatewayFacts): boolean {
@@ -67,7 +70,8 @@ export class Gateway {
     return this.loginPaths.has(path) || path.startsWith(this.oauthPrefix);
   }
 
-  async check(f: GatewayFacts): Promise<GatewayResult> {
+  /** A value when every step is answered from memory (refusals, mostly), else a promise. */
+  check(f: GatewayFacts): Awaitable<GatewayResult> {
     const policy = this.d.policy.current;
     if (f.path !== this.accessPath) {
       const denial = checkRestrictions(policy.restrictions, { path: f.path, ip: f.ip, location: () => this.d.geoip.lookup(f.ip), loginPath: this.isLoginPath(f.path) ? f.path : this.loginPath });
@@ -77,7 +81,10 @@ export class Gateway {
     if (rule === 'block') return deny('authz.permission_denied', 401);
     if (rule === 'pass') return { allow: true };
 
-    const who = await this.authenticate(f);
+    return andThen(this.authenticate(f), (who) => this.withPrincipal(f, who));
+  }
+
+  private withPrincipal(f: GatewayFacts, who: ApiKeyAuthentication): GatewayResult {
     if (!who.ok) return deny(who.key, who.status);
     const permitted = this.authorize(who.user, f);
     if (!permitted.ok) return deny(permitted.key, permitted.status);
@@ -89,13 +96,12 @@ export class Gateway {
   }
 
   /** Who is calling: API key when any X-Auth-* header is present (§11.5), else the session cookie (§11.4). */
-  async authenticate(f: GatewayFacts): Promise<{ ok: true; user: UserSnapshot } | { ok: false; key: string; status: number }> {
+  authenticate(f: GatewayFacts): Awaitable<ApiKeyAuthentication> {
     if (hasApiKeyHeaders(f)) {
       if (!this.d.apiKeys) return { ok: false, key: 'authz.invalid_api_key_headers', status: 422 };
       return this.d.apiKeys.authenticate(f);
     }
-    const r = await this.fromSession(f);
-    return 'allow' in r ? { ok: false, key: (r as { key: string }).key, status: (r as { status: number }).status } : { ok: true, user: r };
+    return this.fromSession(f).then((r) => ('allow' in r ? { ok: false, key: (r as { key: string }).key, status: (r as { status: number }).status } : { ok: true, user: r }));
   }
 
   /** Role permissions for the request (§11.6); denials and audited calls become admin activities. */

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../lib/awaitable.js';
 import type { Queryable } from '../../db/db.js';
 import { usersRepo } from '../../db/repositories/users.js';
 import type { KeyValueStore } from '../../infra/kv/port.js';
@@ -35,7 +36,8 @@ export class UserSnapshots {
     await this.kv.subscribe(USER_CHANNEL, (uid) => this.invalidate(uid));
   }
 
-  async get(uid: string): Promise<UserSnapshot | null> {
+  /** The snapshot itself when cached (the gateway's common path), else a promise of it. */
+  get(uid: string): Awaitable<UserSnapshot | null> {
     const hit = this.cache.get(uid);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.snap;
     let read = this.reading.get(uid);
@@ -62,9 +64,12 @@ export class UserSnapshots {
   }
 
   /** API keys name their holder by id; the uid is looked up once and then cached like the rest. */
-  async getById(id: number): Promise<UserSnapshot | null> {
+  getById(id: number): Awaitable<UserSnapshot | null> {
     const known = this.uidById.get(id);
-    if (known) return this.get(known);
+    return known ? this.get(known) : this.getByNewId(id);
+  }
+
+  private async getByNewId(id: number): Promise<UserSnapshot | null> {
     const uid = await usersRepo.uidOf(this.db, id);
     if (!uid) return null;
     if (this.uidById.size >= this.max) this.uidById.delete(this.uidById.keys().next().value!);

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../lib/awaitable.js';
 import type { Queryable } from '../../db/db.js';
 import { serviceAccountsRepo } from '../../db/repositories/service-accounts.js';
 import type { KeyValueStore } from '../../infra/kv/port.js';
@@ -22,9 +23,12 @@ export class ServiceAccountSnapshots {
     for (const [id, e] of this.cache) if (e.uid === uid || e.ownerUid === uid) this.cache.delete(id);
   }
 
-  async getById(id: number): Promise<UserSnapshot | null> {
+  getById(id: number): Awaitable<UserSnapshot | null> {
     const hit = this.cache.get(id);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.snap;
+    return hit && this.now() - hit.at < this.ttlMs ? hit.snap : this.read(id);
+  }
+
+  private async read(id: number): Promise<UserSnapshot | null> {
     const sa = await serviceAccountsRepo.byId(this.db, id);
     const snap: UserSnapshot | null = sa
       ? { id: sa.ownerId ?? 0, uid: sa.uid, username: null, email: sa.email, referralId: null, role: sa.role, level: sa.level, state: sa.state, otp: false, serviceAccount: true }

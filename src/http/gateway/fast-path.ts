@@ -7,7 +7,7 @@ import type { InFlight } from '../in-flight.js';
 import { addressOrPeer, cdnAddress } from '../request-context.js';
 import { hasBody, readBodyText } from '../request-body.js';
 import { denialBody, gatewayFacts, INVALID_PATH_BODY, withBodyParams } from './facts.js';
-import type { GatewayFacts } from '../../domain/authz/gateway.js';
+import type { GatewayFacts, GatewayResult } from '../../domain/authz/gateway.js';
 
 type Trust = (addr: string, hop: number) => boolean;
 
@@ -58,18 +58,28 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
       finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
       return true;
     }
-    const check = (f: GatewayFacts) => c.gateway.check(f).then(
-      (result) => {
-        inFlight?.end();
-        if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
-        else finish(req, res, started, 200, result.authorization);
-      },
-      (err: unknown) => {
-        inFlight?.end();
-        log.error({ err: (err as Error).message, route }, 'gateway check failed');
-        finish(req, res, started, 500, undefined, '{"errors":["server.internal_error"]}');
-      },
-    );
+    const answer = (result: GatewayResult) => {
+      inFlight?.end();
+      if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
+      else finish(req, res, started, 200, result.authorization);
+    };
+    const failed = (err: unknown) => {
+      inFlight?.end();
+      log.error({ err: (err as Error).message, route }, 'gateway check failed');
+      finish(req, res, started, 500, undefined, '{"errors":["server.internal_error"]}');
+    };
+    // Gateway.check answers synchronously when it needed no I/O; a thrown error is handled like a rejection.
+    const check = (f: GatewayFacts) => {
+      let result: ReturnType<typeof c.gateway.check>;
+      try {
+        result = c.gateway.check(f);
+      } catch (err) {
+        failed(err);
+        return;
+      }
+      if (result instanceof Promise) result.then(answer, failed);
+      else answer(result);
+    };
     inFlight?.begin();
     if (!hasBody(req)) check(facts);
     else void readBodyText(req).then((text) => check({ ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) }));
