@@ -150,3 +150,26 @@ test('the original method comes from X-Original-Method or X-Forwarded-Method (Tr
     await strict.close();
   }
 });
+
+test('a check that fails, at once or later, answers 500 server.internal_error on both paths; the next request is served', async () => {
+  const gateway = t.c.gateway;
+  const check = gateway.check;
+  const failures: [string, () => never | Promise<never>][] = [
+    ['thrown', () => { throw new Error('policy store gone'); }],
+    ['rejected', () => Promise.reject(new Error('redis gone'))],
+  ];
+  const url = '/api/v2/authz/api/v2/auth/resource/users/me';
+  try {
+    for (const [how, failing] of failures) {
+      gateway.check = failing;
+      const fast = await overHttp('GET', url);
+      assert.deepEqual([fast.status, fast.body], [500, '{"errors":["server.internal_error"]}'], `${how}, fast path`);
+      const slow = await viaInject('GET', url);
+      assert.deepEqual([slow.status, slow.body], [500, '{"errors":["server.internal_error"]}'], `${how}, Fastify route`);
+      gateway.check = check;
+      assert.equal((await overHttp('GET', url)).status, 401, `${how}: served again`);
+    }
+  } finally {
+    gateway.check = check;
+  }
+});
