@@ -31,7 +31,7 @@ const WORKERS = Number(opt.workers);
 const UA = 'Mozilla/5.0 (gateway bench)';
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const API_KEYS = 50;
+const API_KEYS = 200;
 const TARGET = { ratio: 0.4, p99: 10 };
 
 
