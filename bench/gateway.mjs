@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Throughput and latency of the gateway check (`ANY /api/v2/authz/<path>`) of the built server
 // on PostgreSQL + Redis, next to a bare node:http hello server measured by the same client:
-//   (a) bare hello (first and again last), (b) session cookie, (c) API key (HMAC, a fresh nonce per request),
+//   (a) bare hello (in every round, and once more at the end), (b) session cookie, (c) API key (HMAC, a fresh nonce per request),
 //   (d) a denied request (member cookie on an admin path → 401 authz.invalid_permission).
 // Needs PostgreSQL (postgres://postgres@127.0.0.1:5432) and Redis (redis://127.0.0.1:6379).
-//   npm run build && node bench/gateway.mjs [--seconds 20] [--connections 64] [--workers 1]
+//   npm run build && node bench/gateway.mjs [--seconds 20] [--rounds 4] [--connections 64] [--workers 1]
+// --seconds is the load time of each case, spread over --rounds rounds interleaved with hello.
 // --workers N starts Warden with WORKERS=N (node:cluster processes sharing the port).
-// --cases b,c runs only those cases between the two (a) runs; --profile DIR writes Warden's V8 CPU profiles there;
+// --cases b,c runs only those cases (and hello); --profile DIR writes Warden's V8 CPU profiles there;
 // WARDEN_NODE_OPTIONS=... is passed to Warden alone as NODE_OPTIONS.
 // Targets (issue): cookie and API-key throughput ≥ 40 % of hello, p99 ≤ 10 ms at 64
 // connections, no errors.
@@ -24,10 +25,11 @@ import { freePort, startFlags } from './net.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { Encryptor } = await import(new URL('../dist/lib/aead.js', import.meta.url).href);
-const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' }, cases: { type: 'string' }, profile: { type: 'string' } } });
+const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' }, rounds: { type: 'string', default: '4' }, cases: { type: 'string' }, profile: { type: 'string' } } });
 const SECONDS = Number(opt.seconds);
 const CONNECTIONS = Number(opt.connections);
 const WORKERS = Number(opt.workers);
+const ROUNDS = Math.max(1, Math.floor(Number(opt.rounds)));
 const UA = 'Mozilla/5.0 (gateway bench)';
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -83,7 +85,7 @@ const stopChild = (child) => new Promise((resolve) => {
 
 function cannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ connections: CONNECTIONS, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -233,13 +235,15 @@ try {
 
   const picked = opt.cases?.split(',').map((c) => `(${c.trim()})`);
   const chosen = allCases.filter((c) => c.case.startsWith('(a) ') || !picked || picked.some((p) => c.case.startsWith(p)));
-  // The bare hello server runs first and again last, and every ratio is taken against the mean
-  // of the two: on a shared VM the machine's speed drifts over a run by 10–30 %, and one hello
-  // reading at the start made every later ratio carry that drift.
-  const cases = [...chosen, { ...allCases[0], case: '(a) bare hello, again' }];
+  // Interleaved rounds: every round measures hello, then each case, for SECONDS / ROUNDS each,
+  // and a last hello closes the run. On a shared VM the machine's speed drifts by 10-40 % over
+  // the minutes of a run; with hello only first and last, a case measured during a slow spell
+  // was compared with a faster machine. Each case's ratio is its requests over the hello
+  // requests of the same rounds, so a drift weighs on both sides alike.
+  const measured = chosen.filter((c) => c.url !== helloUrl || c.control);
 
   // one request of each before measuring: wrong statuses here would make the numbers meaningless
-  for (const c of cases) {
+  for (const c of [allCases[0], ...measured]) {
     const res = await fetch(c.url, { headers: c.apiKey ? signedHeaders() : c.headers });
     const body = await res.text();
     if (res.status !== c.expect) throw new Error(`${c.case}: expected ${c.expect}, got ${res.status} ${body}`);
@@ -247,54 +251,78 @@ try {
     if (c.expect === 401 && !body.includes('authz.invalid_permission')) throw new Error(`${c.case}: unexpected denial ${body}`);
   }
 
-  console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case, Warden WORKERS=${WORKERS}, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
+  const slice = SECONDS / ROUNDS;
+  console.log(`gateway bench: ${CONNECTIONS} connections, ${SECONDS} s per case in ${ROUNDS} rounds of ${slice} s interleaved with hello, Warden WORKERS=${WORKERS}, loopback, ${os.cpus().length} cores shared by client, servers, PostgreSQL and Redis`);
   const rssStart = rssMiB(warden.pid);
-  const rows = [];
   const rssSeries = [];
   const flat = {};
-  const helloReadings = [];
-  for (const c of cases) {
-    const rssBefore = c.url === helloUrl ? NaN : rssMiB(warden.pid);
-    const cpuBefore = cpuSeconds(c.url === helloUrl ? hello.pid : warden.pid);
-    // RSS every second of the case: memory is flat when the second half adds (almost) nothing
+  /** One slice of load on a case: the autocannon result, the server's CPU seconds and Warden's RSS every second. */
+  const measure = async (c) => {
+    const server = c.url === helloUrl ? hello.pid : warden.pid;
+    const rssBefore = rssMiB(warden.pid);
+    const cpuBefore = cpuSeconds(server);
     const samples = [];
     const sampler = setInterval(() => samples.push(rssMiB(warden.pid)), 1000);
-    const r = await cannon(c.apiKey
-      ? { url: c.url, setupClient: signedRequests(c.url) }
-      : { url: c.url, headers: c.headers });
+    const r = await cannon({ duration: slice, ...(c.apiKey ? { url: c.url, setupClient: signedRequests(c.url) } : { url: c.url, headers: c.headers }) });
     clearInterval(sampler);
-    const cpuUsed = cpuSeconds(c.url === helloUrl ? hello.pid : warden.pid) - cpuBefore;
-    const rssAfter = c.url === helloUrl ? NaN : rssMiB(warden.pid);
-    // Flat = no trend: the V8 heap saws up and down between collections, so compare the peaks
-    // of the two halves of the case rather than two single readings.
-    const mid = Math.floor(samples.length / 2);
-    const firstPeak = Math.max(rssBefore, ...samples.slice(0, mid));
-    const secondPeak = Math.max(rssAfter, ...samples.slice(mid));
-    flat[c.case] = c.url === helloUrl || secondPeak <= firstPeak * 1.1;
-    if (c.url !== helloUrl) rssSeries.push(`${c.case}: ${samples.filter((_, i) => i % 5 === 4).map((v) => v.toFixed(0)).join(' ')}`);
-    const rps = r.requests.average;
-    if (c.url === helloUrl && !c.control) helloReadings.push(rps);
-    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`).join(' ');
-    const unexpected = r.errors + r.timeouts + (c.expect === 200 ? r.non2xx : r.requests.total - (r.statusCodeStats?.[c.expect]?.count ?? 0));
-    rows.push({
-      case: c.case,
-      'req/s': Math.round(rps),
-      'p50 ms': r.latency.p50,
-      'p99 ms': r.latency.p99,
-      errors: r.errors + r.timeouts,
-      'non-2xx': r.non2xx,
-      'status codes': codes,
-      'vs hello': rps, // made a ratio below, once both hello readings are in
-      // the server's own CPU per answered request: steadier than req/s on a shared 2-core machine
-      'server CPU µs/req': Math.round((cpuUsed * 1e6) / r.requests.total),
-      'RSS MiB peak 1st→2nd half': c.url === helloUrl ? '-' : `${firstPeak.toFixed(0)} → ${secondPeak.toFixed(0)}`,
-      'as expected': unexpected === 0 ? 'yes' : `NO (${unexpected} unexpected)`,
-    });
+    return { r, cpu: cpuSeconds(server) - cpuBefore, samples: [rssBefore, ...samples, rssMiB(warden.pid)] };
+  };
+  const hellos = [];
+  const slices = new Map(measured.map((c) => [c.case, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    hellos.push(await measure(allCases[0]));
+    for (const c of measured) slices.get(c.case).push({ ...(await measure(c)), round });
   }
-  const helloRps = helloReadings.reduce((a, b) => a + b, 0) / helloReadings.length;
-  for (const row of rows) row['vs hello'] = `${((row['vs hello'] / helloRps) * 100).toFixed(0)} %`;
+  hellos.push(await measure(allCases[0]));
+
+  const perSecond = (list) => list.reduce((a, m) => a + m.r.requests.total, 0) / list.reduce((a, m) => a + m.r.duration, 0);
+  const helloRps = perSecond(hellos);
+  const ratioIn = {};
+  const rows = [];
+  const rowOf = (name, list, expect, isHello) => {
+    const total = list.reduce((a, m) => a + m.r.requests.total, 0);
+    const sum = (f) => list.reduce((a, m) => a + f(m.r), 0);
+    const codes = {};
+    for (const m of list) for (const [code, st] of Object.entries(m.r.statusCodeStats ?? {})) codes[code] = (codes[code] ?? 0) + st.count;
+    const unexpected = sum((r) => r.errors + r.timeouts) + (expect === 200 ? sum((r) => r.non2xx) : total - (codes[expect] ?? 0));
+    const rps = perSecond(list);
+    const p50s = list.map((m) => m.r.latency.p50).sort((a, b) => a - b);
+    return {
+      case: name,
+      'req/s': Math.round(rps),
+      // the middle slice's median, and the worst slice's p99: a target met here is met in every slice
+      'p50 ms': p50s[Math.floor(p50s.length / 2)],
+      'p99 ms': Math.max(...list.map((m) => m.r.latency.p99)),
+      errors: sum((r) => r.errors + r.timeouts),
+      'non-2xx': sum((r) => r.non2xx),
+      'status codes': Object.entries(codes).map(([code, n]) => `${code}×${n}`).join(' '),
+      'vs hello': `${((rps / helloRps) * 100).toFixed(0)} %`,
+      // the server's own CPU per answered request: steadier than req/s on a shared 2-core machine
+      'server CPU µs/req': Math.round((list.reduce((a, m) => a + m.cpu, 0) * 1e6) / total),
+      'RSS MiB peak 1st→2nd half': isHello ? '-' : `${rssHalves(list)[0].toFixed(0)} → ${rssHalves(list)[1].toFixed(0)}`,
+      'as expected': unexpected === 0 ? 'yes' : `NO (${unexpected} unexpected)`,
+    };
+  };
+  // Flat = no trend: the V8 heap saws up and down between collections, so compare the peaks of
+  // the two halves of the case's load (its slices in order) rather than two single readings.
+  const rssHalves = (list) => {
+    const all = list.flatMap((m) => m.samples);
+    const mid = Math.floor(all.length / 2);
+    return [Math.max(...all.slice(0, mid)), Math.max(...all.slice(mid))];
+  };
+  rows.push(rowOf('(a) bare hello', hellos, 200, true));
+  for (const c of measured) {
+    const list = slices.get(c.case);
+    rows.push(rowOf(c.case, list, c.expect, false));
+    const [first, second] = rssHalves(list);
+    flat[c.case] = second <= first * 1.1;
+    rssSeries.push(`${c.case}: ${list.flatMap((m) => m.samples).filter((_, i) => i % 5 === 4).map((v) => v.toFixed(0)).join(' ')}`);
+    // each round against the hello readings just before and after it
+    ratioIn[c.case] = list.map((m) => (m.r.requests.total / m.r.duration) / perSecond([hellos[m.round], hellos[m.round + 1]]));
+  }
   console.table(rows);
-  console.log(`hello: ${helloReadings.map((r) => Math.round(r)).join(' and ')} req/s at the start and at the end; ratios are against their mean, ${Math.round(helloRps)}`);
+  console.log(`hello per slice: ${hellos.map((m) => Math.round(m.r.requests.total / m.r.duration)).join(' ')} req/s; ratios are against all of them, ${Math.round(helloRps)}`);
+  for (const [name, ratios] of Object.entries(ratioIn)) console.log(`  ${name} vs hello round by round: ${ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(' ')}`);
   console.log(`Warden RSS MiB every 5 s of each case:\n  ${rssSeries.join('\n  ')}`);
   {
     // every denial of (d) is also written as an admin activity, off the request path
