@@ -3,7 +3,7 @@ import type { Queryable } from '../db.js';
 export interface NewRestriction { category: string; scope: string; value: string; code: number | null; state: string }
 
 /** A rule as the gateway applies it (BARONG.md §11.3). */
-export interface RestrictionRuleRow { category: string; scope: string; value: string; code: number }
+export interface RestrictionRuleRow { category: string; scope: string; value: string; code: number | null }
 
 export const restrictionsRepo = {
   /** The enabled rules in id order: what every instance holds in memory. */

@@ -84,3 +84,16 @@ test('restrictions look the location up only when a geo rule is reached', () => 
   assert.deepEqual(d, { key: 'authz.restrict.blacklist', status: 423 });
   assert.equal(lookups, 1, 'looked up once');
 });
+
+test('a rule without a usable code (NULL, or no 4xx/5xx) denies with its default code', () => {
+  const rules = [
+    { ...R('blacklist', 'ip', '1.2.3.4', 0), code: null },
+    R('blacklist', 'ip_subnet', '5.6.0.0/16', 42),
+    R('maintenance', 'all', 'all', 200),
+  ];
+  const at = (ip: string, path = 'x') => checkRestrictions(indexRestrictions(rules.filter((r) => r.category === 'blacklist')), { path, ip, location: NONE, loginPath: LOGIN });
+  assert.deepEqual(at('1.2.3.4'), { key: 'authz.restrict.blacklist', status: 401 });
+  assert.deepEqual(at('5.6.7.8'), { key: 'authz.restrict.blacklist', status: 403 });
+  assert.deepEqual(checkRestrictions(indexRestrictions(rules), { path: 'x', ip: '9.9.9.9', location: NONE, loginPath: LOGIN }), { key: 'authz.restrict.maintenance', status: 471 });
+  assert.deepEqual(checkRestrictions(indexRestrictions([R('blacklist', 'ip', '1.2.3.4', 599)]), { path: 'x', ip: '1.2.3.4', location: NONE, loginPath: LOGIN }), { key: 'authz.restrict.blacklist', status: 599 }, 'a usable code is kept');
+});

@@ -1,5 +1,6 @@
 import { cidrContains } from '../../lib/ip.js';
 import { underPrefix } from '../../lib/path.js';
+import { defaultRestrictionCode, isDenialStatus } from '../seeds/default-seeds.js';
 
 /** Pure decisions of the gateway check (BARONG.md §11.3, §11.6, §11.8); no I/O here. */
 export interface RestrictionRule { category: string; scope: string; value: string; code: number }
@@ -29,10 +30,14 @@ function scopeMatches(rule: RestrictionRule, ip: string, where: () => Location):
 /** Enabled restrictions grouped by category, each list in Barong's scope order. */
 export type RestrictionIndex = ReadonlyMap<string, readonly RestrictionRule[]>;
 
-export function indexRestrictions(rules: readonly RestrictionRule[]): RestrictionIndex {
+export function indexRestrictions(rules: readonly (Omit<RestrictionRule, 'code'> & { code: number | null })[]): RestrictionIndex {
+  // A row written around the admin API (SQL, a database migrated from Barong) may hold no code
+  // or one that is no denial status; it denies with its default code rather than with a status
+  // line Node refuses to write.
+  const usable = rules.map((r): RestrictionRule => ({ ...r, code: isDenialStatus(r.code) ? r.code : defaultRestrictionCode(r.category, r.scope) }));
   const index = new Map<string, RestrictionRule[]>();
   for (const category of CATEGORY_ORDER) {
-    index.set(category, rules.filter((r) => r.category === category)
+    index.set(category, usable.filter((r) => r.category === category)
       .sort((a, b) => SCOPE_ORDER.indexOf(a.scope as never) - SCOPE_ORDER.indexOf(b.scope as never)));
   }
   return index;

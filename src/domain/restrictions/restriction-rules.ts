@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { defaultRestrictionCode } from '../seeds/default-seeds.js';
+import { defaultRestrictionCode, isDenialStatus } from '../seeds/default-seeds.js';
 
 export const CATEGORIES = ['whitelist', 'maintenance', 'blacklist', 'blocklogin'] as const;
 export const SCOPES = ['all', 'ip', 'ip_subnet', 'continent', 'country'] as const;
@@ -26,6 +26,9 @@ export function restrictionErrors(r: RestrictionInput): string[] {
   else if (r.scope === 'ip' && isIP(r.value) === 0) errors.push('value.invalid');
   else if (r.scope === 'ip_subnet' && !validCidr(r.value)) errors.push('value.invalid');
   if (r.state !== undefined && r.state !== 'enabled' && r.state !== 'disabled') errors.push('state.inclusion');
+  // Barong takes any integer; a code that is no denial status would be answered as a pass (2xx
+  // at nginx's auth_request) or could not be written as a status line at all.
+  if (r.code != null && !isDenialStatus(r.code)) errors.push('code.invalid');
   return errors;
 }
 

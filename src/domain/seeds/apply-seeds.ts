@@ -5,7 +5,7 @@ import { levelsRepo } from '../../db/repositories/levels.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { restrictionsRepo } from '../../db/repositories/restrictions.js';
 import { lockForSeeding } from '../../db/seed-lock.js';
-import { defaultRestrictionCode, type Seeds } from './default-seeds.js';
+import { defaultRestrictionCode, isDenialStatus, type Seeds } from './default-seeds.js';
 
 const VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL']);
 const ACTIONS = new Set(['ACCEPT', 'DROP', 'AUDIT']);
@@ -35,6 +35,7 @@ export function readSeedsFile(file: string): Seeds {
     if (!CATEGORIES.has(r?.category)) problems.push(`restrictions[${i}]: unknown category ${r?.category}`);
     if (!SCOPES.has(r?.scope)) problems.push(`restrictions[${i}]: unknown scope ${r?.scope}`);
     if (!r?.value) problems.push(`restrictions[${i}]: value is required`);
+    if (r?.code != null && !isDenialStatus(r.code)) problems.push(`restrictions[${i}]: code ${JSON.stringify(r.code)} is not an HTTP status from 400 to 599`);
   });
   if (problems.length) throw new Error(`invalid SEEDS_FILE ${file}:\n  - ${problems.join('\n  - ')}`);
   return seeds;

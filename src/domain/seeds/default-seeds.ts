@@ -118,6 +118,11 @@ export function defaultSeeds(apiPrefix: string): Seeds {
 }
 
 /** Barong's default status codes (§2.11): maintenance 471, else by scope. */
+/** A status a restriction may deny with: a 4xx or 5xx. */
+export function isDenialStatus(code: unknown): code is number {
+  return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code <= 599;
+}
+
 export function defaultRestrictionCode(category: string, scope: string): number {
   if (category === 'maintenance') return 471;
   return ({ continent: 423, country: 423, ip_subnet: 403, ip: 401, all: 401 } as Record<string, number>)[scope] ?? 403;

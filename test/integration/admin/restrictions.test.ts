@@ -63,6 +63,18 @@ describe('POST admin/restrictions', () => {
     assert.deepEqual(answer(await root.post('/restrictions', { category: 'blacklist', scope: 'country', value: 'x'.repeat(65) })), errors(422, 'value.too_long'));
   });
 
+  test('model errors: code.invalid for a code that is no 4xx or 5xx; nothing is created or changed', async () => {
+    const before = await all();
+    for (const code of [0, 42, 200, 302, 399, 600, 1000]) {
+      assert.deepEqual(answer(await root.post('/restrictions', { category: 'blacklist', scope: 'ip', value: '192.0.2.140', code })), errors(422, 'code.invalid'), String(code));
+    }
+    assert.deepEqual(await all(), before);
+    assert.deepEqual(answer(await root.post('/restrictions', { category: 'blacklist', scope: 'ip', value: '192.0.2.140', code: 599 })), [200, '']);
+    const r = (await byValue('192.0.2.140'))!;
+    assert.deepEqual(answer(await root.put('/restrictions', { id: r.id, code: 200 })), errors(422, 'code.invalid'));
+    assert.equal((await byValue('192.0.2.140'))!.code, 599);
+  });
+
   test('parameter errors: presence, value lists, code type', async () => {
     assert.deepEqual(answer(await root.post('/restrictions', {})), errors(422,
       'admin.restriction.missing_scope', 'admin.restriction.empty_scope', 'admin.restriction.missing_value', 'admin.restriction.empty_value',

@@ -173,3 +173,20 @@ test('a check that fails, at once or later, answers 500 server.internal_error on
     gateway.check = check;
   }
 });
+
+test('a restriction row written around the admin API with no code, or a code no status line can carry, denies with its default code', async () => {
+  // NULL: a database migrated from a Barong without codes; 42: a hand-written UPDATE.
+  await t.c.db.query("INSERT INTO restrictions (category, scope, value, code, state) VALUES ('blacklist', 'ip', '198.51.100.7', NULL, 'enabled'), ('blacklist', 'ip_subnet', '198.51.101.0/24', 42, 'enabled')");
+  try {
+    await t.c.policy.reload();
+    const ping = '/api/v2/authz/api/v2/auth/public/ping';
+    for (const [ip, status] of [['198.51.100.7', 401], ['198.51.101.9', 403]] as const) {
+      const headers = { 'x-forwarded-for': ip };
+      assert.deepEqual(await overHttp('GET', ping, headers).then((r) => [r.status, r.body]), [status, '{"errors":["authz.restrict.blacklist"]}'], `${ip}, fast path`);
+      assert.deepEqual(await viaInject('GET', ping, headers).then((r) => [r.status, r.body]), [status, '{"errors":["authz.restrict.blacklist"]}'], `${ip}, Fastify route`);
+    }
+  } finally {
+    await t.c.db.query("DELETE FROM restrictions WHERE value IN ('198.51.100.7', '198.51.101.0/24')");
+    await t.c.policy.reload();
+  }
+});
