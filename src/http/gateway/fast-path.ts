@@ -47,42 +47,57 @@ export function gatewayFastPath(c: Container, metrics: HttpMetrics, log: Fastify
     metrics.observe(req.method ?? 'GET', route, status, (performance.now() - started) / 1000);
   };
 
+  const INTERNAL_ERROR = '{"errors":["server.internal_error"]}';
+
+  /**
+   * One gateway request. Every step that can throw is caught and answered 500: this code runs
+   * outside Fastify, where an exception would be uncaught and take the process (and every
+   * check) down.
+   */
+  const serve = (req: IncomingMessage, res: ServerResponse, url: string, started: number) => {
+    // Counted in flight from the check's start to its answer, once, whichever way it ends.
+    let open = false;
+    const done = () => { if (open) { open = false; inFlight!.end(); } };
+    const failed = (err: unknown) => {
+      done();
+      log.error({ err: (err as Error).message, route }, 'gateway check failed');
+      try {
+        finish(req, res, started, 500, undefined, INTERNAL_ERROR);
+      } catch {
+        res.destroy(); // nothing sensible can be written any more
+      }
+    };
+    const guarded = <T>(f: (v: T) => void) => (v: T) => {
+      try { f(v); } catch (err) { failed(err); }
+    };
+    const answer = guarded((result: GatewayResult) => {
+      done();
+      if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
+      else finish(req, res, started, 200, result.authorization);
+    });
+    // Gateway.check answers synchronously when it needed no I/O, else with a promise.
+    const check = guarded((f: GatewayFacts) => {
+      const result = c.gateway.check(f);
+      if (result instanceof Promise) result.then(answer, failed);
+      else answer(result);
+    });
+    try {
+      const ip = cdnAddress(req, cdnHeader) ?? addressOrPeer(proxyAddr(req, trust), req);
+      const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME, () => trust(req.socket.remoteAddress ?? '', 0));
+      if (facts === null) return finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
+      if (inFlight) { inFlight.begin(); open = true; }
+      if (!hasBody(req)) check(facts);
+      else void readBodyText(req).then((text) => check({ ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) }));
+    } catch (err) {
+      failed(err);
+    }
+  };
+
   return (req, res) => {
     const url = req.url ?? '';
     // The prefix itself is the address Traefik's forwardAuth calls (the URI in X-Forwarded-Uri).
     if (!url.startsWith(prefixSlash) && url !== prefix && !url.startsWith(prefixQuery)) return false;
-    const started = performance.now();
-    const ip = cdnAddress(req, cdnHeader) ?? addressOrPeer(proxyAddr(req, trust), req);
-    const facts = gatewayFacts(url, req.method ?? 'GET', req.headers, ip, prefix, c.config.SESSION_COOKIE_NAME, () => trust(req.socket.remoteAddress ?? '', 0));
-    if (facts === null) {
-      finish(req, res, started, 400, undefined, INVALID_PATH_BODY);
-      return true;
-    }
-    const answer = (result: GatewayResult) => {
-      inFlight?.end();
-      if (!result.allow) finish(req, res, started, result.status, undefined, denialBody(result.key));
-      else finish(req, res, started, 200, result.authorization);
-    };
-    const failed = (err: unknown) => {
-      inFlight?.end();
-      log.error({ err: (err as Error).message, route }, 'gateway check failed');
-      finish(req, res, started, 500, undefined, '{"errors":["server.internal_error"]}');
-    };
-    // Gateway.check answers synchronously when it needed no I/O; a thrown error is handled like a rejection.
-    const check = (f: GatewayFacts) => {
-      let result: ReturnType<typeof c.gateway.check>;
-      try {
-        result = c.gateway.check(f);
-      } catch (err) {
-        failed(err);
-        return;
-      }
-      if (result instanceof Promise) result.then(answer, failed);
-      else answer(result);
-    };
-    inFlight?.begin();
-    if (!hasBody(req)) check(facts);
-    else void readBodyText(req).then((text) => check({ ...facts, query: withBodyParams(facts.query, req.headers['content-type'], text) }));
+    serve(req, res, url, performance.now());
     return true;
   };
 }

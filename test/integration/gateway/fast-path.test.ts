@@ -4,6 +4,7 @@ import http from 'node:http';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { activeUser, UA } from '../../helpers/client.js';
 import { compileTrust } from '../../../src/http/gateway/fast-path.js';
+import type { GatewayResult } from '../../../src/domain/authz/gateway.js';
 
 let t: TestApp;
 let port: number;
@@ -151,12 +152,17 @@ test('the original method comes from X-Original-Method or X-Forwarded-Method (Tr
   }
 });
 
-test('a check that fails, at once or later, answers 500 server.internal_error on both paths; the next request is served', async () => {
+test('a check that fails, at once or later, or gives an answer Node cannot write, answers 500 server.internal_error on both paths; the next request is served', async () => {
   const gateway = t.c.gateway;
   const check = gateway.check;
-  const failures: [string, () => never | Promise<never>][] = [
+  // The last two are answers Node cannot write (no status line for 42): the error comes from
+  // writing the answer, outside the check, and must not escape as an uncaught exception.
+  const unwritable = { allow: false as const, key: 'authz.restrict.blacklist', status: 42 };
+  const failures: [string, () => GatewayResult | Promise<GatewayResult>][] = [
     ['thrown', () => { throw new Error('policy store gone'); }],
     ['rejected', () => Promise.reject(new Error('redis gone'))],
+    ['unwritable, at once', () => unwritable],
+    ['unwritable, later', () => Promise.resolve(unwritable)],
   ];
   const url = '/api/v2/authz/api/v2/auth/resource/users/me';
   try {
