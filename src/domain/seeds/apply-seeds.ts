@@ -5,7 +5,8 @@ import { levelsRepo } from '../../db/repositories/levels.js';
 import { permissionsRepo } from '../../db/repositories/permissions.js';
 import { restrictionsRepo } from '../../db/repositories/restrictions.js';
 import { lockForSeeding } from '../../db/seed-lock.js';
-import { defaultRestrictionCode, isDenialStatus, type Seeds } from './default-seeds.js';
+import { restrictionCode } from '../restrictions/restriction-rules.js';
+import { isDenialStatus, type Seeds } from './default-seeds.js';
 
 const VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'ALL']);
 const ACTIONS = new Set(['ACCEPT', 'DROP', 'AUDIT']);
@@ -50,8 +51,7 @@ export async function applySeeds(db: Db, seeds: Seeds): Promise<void> {
       await permissionsRepo.ensure(q, { role: p.role, verb: p.verb.toUpperCase(), path: p.path.replace(/^\/+/, ''), action: p.action.toUpperCase(), topic: p.topic ?? null });
     }
     for (const r of seeds.restrictions) {
-      const code = r.category === 'whitelist' || r.code == null ? defaultRestrictionCode(r.category, r.scope) : r.code;
-      await restrictionsRepo.ensure(q, { category: r.category, scope: r.scope, value: r.value, code, state: r.state ?? 'enabled' });
+      await restrictionsRepo.ensure(q, { category: r.category, scope: r.scope, value: r.value, code: restrictionCode(r), state: r.state ?? 'enabled' });
     }
   });
 }
